@@ -1,0 +1,57 @@
+//! From source texts to objects: split documents, parse YAML, expand `kind: List`, decode.
+
+use crate::diag::{rule_ids, Diagnostic, Severity};
+use crate::objects::{Decoder, Object};
+use crate::yaml::{self, Budget, Node};
+use crate::Options;
+use svcflow_source::{SourceId, Sources};
+
+/// Every object of the input, in input order, and the findings of reading them.
+#[derive(Clone, Debug, Default)]
+pub struct Inventory {
+    pub objects: Vec<Object>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Read all sources. Never fails: bad documents become `invalid-yaml` / `invalid-object`.
+pub fn load(sources: &Sources, options: &Options) -> Inventory {
+    let mut inv = Inventory::default();
+    for (id, file) in sources.files.iter().enumerate() {
+        load_source(&mut inv, id as SourceId, &file.text, options);
+    }
+    inv
+}
+
+fn load_source(inv: &mut Inventory, id: SourceId, text: &str, options: &Options) {
+    let parsed = yaml::parse_stream(id, text, &options.budget);
+    for e in parsed.errors {
+        inv.diagnostics.push(
+            Diagnostic::new(rule_ids::INVALID_YAML, Severity::Error, format!("invalid YAML: {}", e.message), e.span)
+                .with_help(
+                    "This document cannot be parsed, so nothing in it is analysed (the other documents still are). \
+                     Common causes: tab characters used for indentation, an unclosed quote or bracket, a value \
+                     that starts with `{{` from an unrendered Helm template (run `helm template` first).",
+                ),
+        );
+    }
+    let mut decoder = Decoder::new(&mut inv.diagnostics, &options.default_namespace);
+    for doc in parsed.documents {
+        push_objects(&mut decoder, &mut inv.objects, &doc.root, 0, &options.budget);
+    }
+}
+
+fn push_objects(decoder: &mut Decoder, out: &mut Vec<Object>, node: &Node, depth: usize, budget: &Budget) {
+    // `kind: List` (kubectl get -o yaml) and `*List` kinds carry their objects in `items`.
+    let kind = node.get("kind").and_then(|k| k.str_value()).unwrap_or("");
+    if depth < 4 && (kind == "List" || kind.ends_with("List")) {
+        if let Some(items) = node.get("items").and_then(|i| i.as_seq()) {
+            for item in items {
+                push_objects(decoder, out, item, depth + 1, budget);
+            }
+            return;
+        }
+    }
+    if let Some(obj) = decoder.object(node) {
+        out.push(obj);
+    }
+}

@@ -1,0 +1,608 @@
+//! A YAML tree where every node keeps its byte span.
+//!
+//! We read YAML with serde-saphyr's parser (`serde_saphyr::granit_parser`, the maintained,
+//! panic-free successor of yaml-rust/saphyr) and build our own small tree from its events,
+//! because the linter needs what serde's data model erases: the span of every *key* (the
+//! catalogue anchors findings on "the line that holds that key"), and the style of every scalar
+//! (`version: 2` and `enabled: yes` are a number and a boolean to kubectl, `"2"` is a string).
+//!
+//! Scalars are typed the way `kubectl` types them: sigs.k8s.io/yaml reads YAML with go-yaml v2,
+//! i.e. YAML 1.1 resolution (`yes`/`no`/`on`/`off`/`y`/`n` are booleans; `0x1F` and `0o17` are
+//! integers; `~` is null), then converts to JSON.
+//!
+//! Invariant: parsing never panics and never fails as a whole. A stream is split into documents
+//! first; a document with a syntax error becomes a [`YamlError`] with its byte offset, and the
+//! other documents are still returned.
+
+use serde_saphyr::granit_parser::{Event, Options, Parser, ScalarStyle};
+use svcflow_source::{SourceId, Span};
+
+/// Limits that keep hostile input from taking the engine down.
+#[derive(Clone, Debug)]
+pub struct Budget {
+    /// Deepest nesting of collections (the parser enforces it; deeper input is an error).
+    pub max_depth: usize,
+    /// Nodes in one document, counting those produced by alias expansion (alias bombs).
+    pub max_nodes_per_document: usize,
+    /// Bytes of one document.
+    pub max_document_bytes: usize,
+    /// Documents in one source.
+    pub max_documents: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            max_depth: 128,
+            max_nodes_per_document: 1_000_000,
+            max_document_bytes: 16 * 1024 * 1024,
+            max_documents: 100_000,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scalar {
+    pub text: String,
+    pub style: Style,
+    /// Core-schema tag suffix given explicitly (`!!str 5`), if any.
+    pub tag: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+/// What a scalar means once YAML 1.1 types are applied (as go-yaml v2 does for kubectl).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Typed<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// An integer too large for i64 (still a number to the API server, and out of any range).
+    BigInt,
+    Float(f64),
+    Str(&'a str),
+}
+
+impl Typed<'_> {
+    /// The JSON type name, for messages ("expected a string, found a number").
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Typed::Null => "null",
+            Typed::Bool(_) => "boolean",
+            Typed::Int(_) | Typed::BigInt | Typed::Float(_) => "number",
+            Typed::Str(_) => "string",
+        }
+    }
+}
+
+impl Scalar {
+    pub fn typed(&self) -> Typed<'_> {
+        if let Some(tag) = &self.tag {
+            return match tag.as_str() {
+                "str" | "binary" | "timestamp" => Typed::Str(&self.text),
+                "null" => Typed::Null,
+                _ => resolve_plain(&self.text),
+            };
+        }
+        match self.style {
+            Style::Plain => resolve_plain(&self.text),
+            _ => Typed::Str(&self.text),
+        }
+    }
+
+    pub fn is_plain(&self) -> bool {
+        self.style == Style::Plain
+    }
+}
+
+/// YAML 1.1 resolution of a plain scalar, as go-yaml v2's `resolve.go` does it.
+pub fn resolve_plain(text: &str) -> Typed<'_> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Typed::Null,
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => return Typed::Bool(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
+            return Typed::Bool(false)
+        }
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Typed::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Typed::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Typed::Float(f64::NAN),
+        _ => {}
+    }
+    let first = text.as_bytes()[0];
+    if !(first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.') {
+        return Typed::Str(text);
+    }
+    let plain: String = text.chars().filter(|c| *c != '_').collect();
+    let (neg, digits) = match plain.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, plain.strip_prefix('+').unwrap_or(&plain)),
+    };
+    let int = if let Some(hex) = digits.strip_prefix("0x") {
+        parse_radix(hex, 16)
+    } else if let Some(bin) = digits.strip_prefix("0b") {
+        parse_radix(bin, 2)
+    } else if let Some(oct) = digits.strip_prefix("0o") {
+        parse_radix(oct, 8)
+    } else if digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit()) {
+        parse_radix(&digits[1..], 8)
+    } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        parse_radix(digits, 10)
+    } else {
+        None
+    };
+    if let Some(r) = int {
+        return match r {
+            Ok(v) => Typed::Int(if neg { v.checked_neg().map_or(i64::MIN, |n| n) } else { v }),
+            Err(()) => Typed::BigInt,
+        };
+    }
+    // Floats: digits with one '.', optional exponent (YAML 1.1 float regexp, loosely).
+    let looks_float = digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && digits.bytes().any(|b| b.is_ascii_digit());
+    if looks_float {
+        if let Ok(f) = plain.parse::<f64>() {
+            return Typed::Float(f);
+        }
+    }
+    Typed::Str(text)
+}
+
+/// `Ok(value)`, `Err(())` when the digits are valid but overflow i64, `None` when not digits.
+fn parse_radix(digits: &str, radix: u32) -> Option<Result<i64, ()>> {
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    Some(i64::from_str_radix(digits, radix).map_err(|_| ()))
+}
+
+impl Node {
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn typed(&self) -> Option<Typed<'_>> {
+        self.as_scalar().map(Scalar::typed)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.typed(), Some(Typed::Null))
+    }
+
+    /// The entry of a mapping with this key (later duplicates win, as in go-yaml → JSON).
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_map()?.iter().rev().find(|e| e.key.as_scalar().is_some_and(|k| k.text == key))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// The value as a string if it is one (a string typed scalar), for lookups like `kind`.
+    pub fn str_value(&self) -> Option<&str> {
+        match self.typed()? {
+            Typed::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// What kind of JSON value this is, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match &self.value {
+            Value::Map(_) => "object",
+            Value::Seq(_) => "array",
+            Value::Scalar(s) => s.typed().type_name(),
+        }
+    }
+}
+
+/// One YAML document of a source.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// The whole document (from its first content line, after any `---`).
+    pub span: Span,
+    pub root: Node,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct YamlError {
+    pub message: String,
+    /// Where the error is (a point, or the rest of the line).
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ParsedSource {
+    pub documents: Vec<Document>,
+    pub errors: Vec<YamlError>,
+}
+
+/// Parse a whole source (a multi-document YAML stream, or JSON).
+pub fn parse_stream(source: SourceId, text: &str, budget: &Budget) -> ParsedSource {
+    let mut out = ParsedSource::default();
+    let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    for (start, end) in split_documents(text, body_start) {
+        if out.documents.len() >= budget.max_documents {
+            out.errors.push(YamlError {
+                message: format!(
+                    "too many documents: svcflow reads at most {} documents per input; the rest is ignored",
+                    budget.max_documents
+                ),
+                span: Span::point(source, start as u32),
+            });
+            break;
+        }
+        let segment = &text[start..end];
+        if segment.len() > budget.max_document_bytes {
+            out.errors.push(YamlError {
+                message: format!(
+                    "document too large: {} bytes (svcflow reads documents of at most {} bytes)",
+                    segment.len(),
+                    budget.max_document_bytes
+                ),
+                span: Span::point(source, start as u32),
+            });
+            continue;
+        }
+        match parse_document(source, segment, start as u32, budget) {
+            Ok(Some(doc)) => out.documents.push(doc),
+            Ok(None) => {}
+            Err(e) => out.errors.push(e),
+        }
+    }
+    out
+}
+
+/// Byte ranges of the documents of a stream. A line that starts with `---` or `...` followed by
+/// a blank or the line end is a document marker (YAML 1.2 §9.1: such a line can never be content,
+/// not even inside a block or quoted scalar), so the stream can be split before parsing and a
+/// syntax error stays inside its own document.
+pub fn split_documents(text: &str, body_start: usize) -> Vec<(usize, usize)> {
+    let mut docs = Vec::new();
+    let mut start = body_start;
+    let mut pos = body_start;
+    let bytes = text.as_bytes();
+    while pos < text.len() {
+        let line_end = memchr_newline(bytes, pos);
+        let line = &text[pos..line_end];
+        let is_marker = |m: &str| {
+            line.starts_with(m) && line[3..].chars().next().is_none_or(|c| c == ' ' || c == '\t' || c == '\r')
+        };
+        if is_marker("---") {
+            if pos > start {
+                docs.push((start, pos));
+            }
+            start = pos;
+        } else if is_marker("...") {
+            let next = (line_end + 1).min(text.len());
+            docs.push((start, next));
+            start = next;
+        }
+        pos = line_end + 1;
+    }
+    if start < text.len() {
+        docs.push((start, text.len()));
+    }
+    docs
+}
+
+fn memchr_newline(bytes: &[u8], from: usize) -> usize {
+    bytes[from..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |i| from + i)
+}
+
+enum Frame {
+    Seq { start: u32, anchor: usize, items: Vec<Node> },
+    Map { start: u32, anchor: usize, entries: Vec<Entry>, key: Option<Node> },
+}
+
+fn parse_document(source: SourceId, segment: &str, base: u32, budget: &Budget) -> Result<Option<Document>, YamlError> {
+    let mut options = Options::default();
+    options.block_nesting_limit = budget.max_depth;
+    options.flow_nesting_limit = budget.max_depth;
+    options.emit_comments = false;
+    let mut parser = Parser::new_from_str_with_options(segment, options);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: Vec<(usize, Node)> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut nodes = 0usize;
+    let seg_end = base + segment.len() as u32;
+    let err_at = |offset: u32, message: String| YamlError { message, span: Span::point(source, offset.min(seg_end)) };
+
+    while let Some(event) = parser.next_event() {
+        let (event, span) = match event {
+            Ok(e) => e,
+            Err(e) => {
+                let offset = e.marker().byte_offset().map_or(base, |o| base + o as u32);
+                return Err(err_at(offset, e.info()));
+            }
+        };
+        let range = span.byte_range().unwrap_or(0..0);
+        let (start, end) = (base + range.start as u32, base + range.end as u32);
+        let node = match event {
+            Event::StreamStart | Event::DocumentStart(..) | Event::DocumentEnd | Event::StreamEnd => {
+                if matches!(event, Event::DocumentStart(..)) && root.is_some() {
+                    break;
+                }
+                continue;
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let tag = tag.and_then(|t| if t.is_yaml_core_schema() { Some(t.suffix().to_string()) } else { None });
+                let node = Node {
+                    span: Span::new(source, start, end),
+                    value: Value::Scalar(Scalar { text: text.into_owned(), style: map_style(style), tag }),
+                };
+                if anchor != 0 {
+                    anchors.push((anchor, node.clone()));
+                }
+                node
+            }
+            Event::Alias(id) => {
+                let Some((_, target)) = anchors.iter().rev().find(|(a, _)| *a == id) else {
+                    return Err(err_at(start, "alias refers to an unknown anchor".into()));
+                };
+                nodes += count_nodes(target, budget.max_nodes_per_document);
+                if nodes > budget.max_nodes_per_document {
+                    return Err(err_at(
+                        start,
+                        format!(
+                            "alias expansion exceeds the budget of {} nodes per document (an alias bomb?)",
+                            budget.max_nodes_per_document
+                        ),
+                    ));
+                }
+                target.clone()
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                stack.push(Frame::Seq { start, anchor, items: Vec::new() });
+                continue;
+            }
+            Event::MappingStart(_, anchor, _) => {
+                stack.push(Frame::Map { start, anchor, entries: Vec::new(), key: None });
+                continue;
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Seq { start, anchor, items }) => {
+                    let node = Node { span: Span::new(source, start, end.max(start)), value: Value::Seq(items) };
+                    if anchor != 0 {
+                        anchors.push((anchor, node.clone()));
+                    }
+                    node
+                }
+                _ => return Err(err_at(start, "unbalanced sequence end".into())),
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Map { start, anchor, entries, .. }) => {
+                    let entries = apply_merge_keys(entries);
+                    let node = Node { span: Span::new(source, start, end.max(start)), value: Value::Map(entries) };
+                    if anchor != 0 {
+                        anchors.push((anchor, node.clone()));
+                    }
+                    node
+                }
+                _ => return Err(err_at(start, "unbalanced mapping end".into())),
+            },
+            _ => continue,
+        };
+        nodes += 1;
+        if nodes > budget.max_nodes_per_document {
+            return Err(err_at(
+                node.span.start,
+                format!("document exceeds the budget of {} nodes", budget.max_nodes_per_document),
+            ));
+        }
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => entries.push(Entry { key: k, value: node }),
+            },
+        }
+    }
+    // An empty document (`---` followed by comments only, as `helm template` writes) is a null.
+    Ok(root.filter(|r| !r.is_null()).map(|root| {
+        let span = Span::new(source, root.span.start, root.span.end);
+        Document { span, root }
+    }))
+}
+
+fn count_nodes(node: &Node, cap: usize) -> usize {
+    // Iterative, bounded: stops counting once over the cap.
+    let mut count = 0usize;
+    let mut todo = vec![node];
+    while let Some(n) = todo.pop() {
+        count += 1;
+        if count > cap {
+            break;
+        }
+        match &n.value {
+            Value::Seq(items) => todo.extend(items.iter()),
+            Value::Map(entries) => {
+                for e in entries {
+                    todo.push(&e.key);
+                    todo.push(&e.value);
+                }
+            }
+            Value::Scalar(_) => {}
+        }
+    }
+    count
+}
+
+/// YAML 1.1 merge keys (`<<: *base`, `<<: [*a, *b]`), as go-yaml v2 applies them: keys written in
+/// the mapping win over merged ones; among merged mappings, earlier ones win.
+fn apply_merge_keys(entries: Vec<Entry>) -> Vec<Entry> {
+    let is_merge = |e: &Entry| e.key.as_scalar().is_some_and(|s| s.text == "<<" && s.is_plain());
+    if !entries.iter().any(is_merge) {
+        return entries;
+    }
+    let mut own: Vec<Entry> = Vec::new();
+    let mut merged: Vec<Entry> = Vec::new();
+    for e in entries {
+        if is_merge(&e) {
+            let sources: Vec<Node> = match e.value.value {
+                Value::Map(_) => vec![e.value],
+                Value::Seq(items) => items,
+                _ => {
+                    own.push(e);
+                    continue;
+                }
+            };
+            for src in sources {
+                if let Value::Map(src_entries) = src.value {
+                    merged.extend(src_entries);
+                }
+            }
+        } else {
+            own.push(e);
+        }
+    }
+    let key_text = |e: &Entry| e.key.as_scalar().map(|s| s.text.clone());
+    let mut out = own;
+    for m in merged {
+        let k = key_text(&m);
+        if k.is_some() && !out.iter().any(|e| key_text(e) == k) {
+            out.push(m);
+        }
+    }
+    out
+}
+
+fn map_style(style: ScalarStyle) -> Style {
+    match style {
+        ScalarStyle::Plain => Style::Plain,
+        ScalarStyle::SingleQuoted => Style::SingleQuoted,
+        ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+        ScalarStyle::Literal => Style::Literal,
+        _ => Style::Folded,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> ParsedSource {
+        parse_stream(0, text, &Budget::default())
+    }
+
+    #[test]
+    fn splits_documents_and_keeps_errors_local() {
+        let text = "a: 1\n---\nb: [\n---\nc: 3\n";
+        let p = parse(text);
+        assert_eq!(p.documents.len(), 2);
+        assert_eq!(p.errors.len(), 1);
+        let c = &p.documents[1].root.entry("c").unwrap().key;
+        assert_eq!(&text[c.span.range()], "c");
+    }
+
+    #[test]
+    fn yaml11_scalars() {
+        assert_eq!(resolve_plain("yes"), Typed::Bool(true));
+        assert_eq!(resolve_plain("Off"), Typed::Bool(false));
+        assert_eq!(resolve_plain("0x1F"), Typed::Int(31));
+        assert_eq!(resolve_plain("010"), Typed::Int(8));
+        assert_eq!(resolve_plain("1_000"), Typed::Int(1000));
+        assert_eq!(resolve_plain("-5"), Typed::Int(-5));
+        assert_eq!(resolve_plain("1.5"), Typed::Float(1.5));
+        assert_eq!(resolve_plain("99999999999999999999"), Typed::BigInt);
+        assert_eq!(resolve_plain("8080/TCP"), Typed::Str("8080/TCP"));
+        assert_eq!(resolve_plain("1.2.3.4"), Typed::Str("1.2.3.4"));
+        assert_eq!(resolve_plain("~"), Typed::Null);
+    }
+
+    #[test]
+    fn quoted_scalars_are_strings() {
+        let p = parse("a: \"2\"\nb: 'yes'\nc: 2\n");
+        let root = &p.documents[0].root;
+        assert_eq!(root.get("a").unwrap().typed(), Some(Typed::Str("2")));
+        assert_eq!(root.get("b").unwrap().typed(), Some(Typed::Str("yes")));
+        assert_eq!(root.get("c").unwrap().typed(), Some(Typed::Int(2)));
+    }
+
+    #[test]
+    fn bom_crlf_and_json() {
+        let p = parse("\u{feff}kind: Service\r\nmetadata:\r\n  name: a\r\n");
+        assert_eq!(p.documents.len(), 1, "{:?}", p.errors);
+        let p = parse("{\"kind\": \"Service\", \"metadata\": {\"name\": \"a\"}}");
+        assert_eq!(p.documents[0].root.get("kind").unwrap().str_value(), Some("Service"));
+    }
+
+    #[test]
+    fn alias_bomb_is_an_error() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in 'b'..='k' {
+            text.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            prev = name;
+        }
+        let p = parse(&text);
+        assert_eq!(p.documents.len(), 0);
+        assert!(p.errors[0].message.contains("alias"), "{:?}", p.errors);
+    }
+
+    #[test]
+    fn merge_keys() {
+        let p = parse("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n");
+        let m = p.documents[0].root.get("m").unwrap();
+        assert_eq!(m.get("x").unwrap().typed(), Some(Typed::Int(1)));
+        assert_eq!(m.get("y").unwrap().typed(), Some(Typed::Int(3)));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
+        let p = parse(&text);
+        assert!(p.documents.is_empty());
+        assert_eq!(p.errors.len(), 1);
+    }
+
+    #[test]
+    fn empty_and_comment_documents_are_skipped() {
+        let p = parse("---\n# Source: chart/templates/a.yaml\n---\nkind: A\n---\n");
+        assert_eq!(p.documents.len(), 1);
+        assert!(p.errors.is_empty());
+    }
+}

@@ -1,0 +1,149 @@
+//! Chain-name hashing.
+//!
+//! iptables (`pkg/proxy/iptables/proxier.go`, `portProtoHash` and
+//! `servicePortEndpointChainName`): `KUBE-XXX-` + the first 16 characters of the
+//! standard (RFC 4648, upper-case, padded) Base32 encoding of SHA-256 of the
+//! concatenation `svcPortName + protocol [+ endpoint]`, without separators.
+//!
+//! nftables (`pkg/proxy/nftables/proxier.go`, `hashAndTruncate`): the first 8 Base32
+//! characters of the SHA-256 of the readable name, a dash, then the readable name.
+
+use sha2::{Digest, Sha256};
+
+const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// RFC 4648 Base32 (standard alphabet, `=` padding), as Go's `base32.StdEncoding`.
+pub fn base32_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(5) * 8);
+    for chunk in data.chunks(5) {
+        let mut buf = [0u8; 5];
+        buf[..chunk.len()].copy_from_slice(chunk);
+        let v = buf.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        let chars = (chunk.len() * 8).div_ceil(5);
+        for i in 0..8 {
+            if i < chars {
+                out.push(ALPHABET[((v >> (35 - 5 * i)) & 31) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Base32(SHA-256(s)), full 56 characters.
+pub fn sha256_base32(s: &str) -> String {
+    base32_encode(&Sha256::digest(s.as_bytes()))
+}
+
+/// The first `n` (≤ 52) characters of Base32(SHA-256(s)).
+fn hash_prefix(s: &str, n: usize) -> String {
+    let digest = Sha256::digest(s.as_bytes());
+    // 16 characters need 80 bits = 10 bytes; 8 characters need 5 bytes.
+    let bytes = n.div_ceil(8) * 5;
+    let mut enc = base32_encode(&digest[..bytes.min(digest.len())]);
+    enc.truncate(n);
+    enc
+}
+
+/// `h16(x)` of the spec (§4): first 16 characters of Base32(SHA-256(x)).
+pub fn h16(s: &str) -> String {
+    hash_prefix(s, 16)
+}
+
+/// The shared 16-character suffix of `KUBE-SVC-`/`KUBE-SVL-`/`KUBE-EXT-`/`KUBE-FW-`.
+pub fn port_proto_hash(svc_port_name: &str, protocol_lower: &str) -> String {
+    let mut s = String::with_capacity(svc_port_name.len() + protocol_lower.len());
+    s.push_str(svc_port_name);
+    s.push_str(protocol_lower);
+    h16(&s)
+}
+
+/// `KUBE-SVC-…` (cluster-policy chain).
+pub fn service_chain_name(svc_port_name: &str, protocol_lower: &str) -> String {
+    format!("KUBE-SVC-{}", port_proto_hash(svc_port_name, protocol_lower))
+}
+
+/// `KUBE-SEP-…` for an endpoint identity string (`ip:port`, IPv6 bracketed).
+pub fn endpoint_chain_name(svc_port_name: &str, protocol_lower: &str, endpoint: &str) -> String {
+    let mut s = String::with_capacity(svc_port_name.len() + protocol_lower.len() + endpoint.len());
+    s.push_str(svc_port_name);
+    s.push_str(protocol_lower);
+    s.push_str(endpoint);
+    format!("KUBE-SEP-{}", h16(&s))
+}
+
+/// nftables `hashAndTruncate`: `H8-name`, cut to 237 bytes + `...` when over 240.
+pub fn nft_hash_and_truncate(name: &str) -> String {
+    const MAX: usize = 240;
+    let mut out = format!("{}-{}", hash_prefix(name, 8), name);
+    if out.len() > MAX {
+        let mut cut = MAX - 3;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push_str("...");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base32_vectors() {
+        // RFC 4648 §10 test vectors.
+        assert_eq!(base32_encode(b""), "");
+        assert_eq!(base32_encode(b"f"), "MY======");
+        assert_eq!(base32_encode(b"fo"), "MZXQ====");
+        assert_eq!(base32_encode(b"foo"), "MZXW6===");
+        assert_eq!(base32_encode(b"foob"), "MZXW6YQ=");
+        assert_eq!(base32_encode(b"fooba"), "MZXW6YTB");
+        assert_eq!(base32_encode(b"foobar"), "MZXW6YTBOI======");
+    }
+
+    /// Every row of the §4 table, full Base32 and chain name.
+    #[test]
+    fn spec_section4_table() {
+        let rows = [
+            ("ns1/svc1:p80tcp", "XPGD46QRK7WJZT7ONRPOTZ5VR35MJ4TXQWCF6RBTQMVGOUHJFHOQ===="),
+            ("ns1/svc1:p80tcp10.180.0.1:80", "SXIVWICOYRO3J4NJO2MUGR3RLFLBB3ESKRV7ETNMFQWED4NOCG6Q===="),
+            ("kube-system/kube-dns:dnsudp", "TCOU7JCQXEZGVUNUT4VSXRCTJ3RPLOI7KX6FR3ESNCAGZ5FBLPUA===="),
+            ("kube-system/kube-dns:dnsudp10.244.0.5:53", "LPGSDLJ3FDW46N4WHL3SR3GW7VREJMRB32EAGDAOAXJLYMXTLGRA===="),
+            ("default/webtcp[fd00:10:244::7]:8080", "VTSQZLZTFEIR6MTFXSENOQA4WFIYBMLJXFYDLPZOHQYJFGAV6WNQ===="),
+        ];
+        for (input, full) in rows {
+            assert_eq!(sha256_base32(input), full, "{input}");
+            assert_eq!(h16(input), &full[..16], "{input}");
+        }
+        assert_eq!(service_chain_name("ns1/svc1:p80", "tcp"), "KUBE-SVC-XPGD46QRK7WJZT7O");
+        assert_eq!(endpoint_chain_name("ns1/svc1:p80", "tcp", "10.180.0.1:80"), "KUBE-SEP-SXIVWICOYRO3J4NJ");
+        assert_eq!(service_chain_name("kube-system/kube-dns:dns", "udp"), "KUBE-SVC-TCOU7JCQXEZGVUNU");
+        assert_eq!(
+            endpoint_chain_name("kube-system/kube-dns:dns", "udp", "10.244.0.5:53"),
+            "KUBE-SEP-LPGSDLJ3FDW46N4W"
+        );
+        assert_eq!(endpoint_chain_name("default/web", "tcp", "[fd00:10:244::7]:8080"), "KUBE-SEP-VTSQZLZTFEIR6MTF");
+    }
+
+    /// The "More checks" of §4.
+    #[test]
+    fn spec_section4_more_checks() {
+        assert_eq!(service_chain_name("default/kubernetes:https", "tcp"), "KUBE-SVC-NPX46M4PTMTKRN6Y");
+        assert_eq!(service_chain_name("kube-system/kube-dns:dns-tcp", "tcp"), "KUBE-SVC-ERIFXISQEP7F7OF4");
+        assert_eq!(endpoint_chain_name("ns1/svc1:p80", "tcp", "10.0.0.0:80"), "KUBE-SEP-DKGQUZGBKLTPAR56");
+        assert_eq!(port_proto_hash("ns1/svc1:p80", "tcp"), "XPGD46QRK7WJZT7O");
+    }
+
+    #[test]
+    fn nft_names() {
+        assert_eq!(nft_hash_and_truncate("ns1/svc1/tcp/p80"), "ULMVA6XW-ns1/svc1/tcp/p80");
+        assert_eq!(nft_hash_and_truncate("ns1/svc1/tcp/p80__10.180.0.1/80"), "5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80");
+        let long = "x".repeat(300);
+        let t = nft_hash_and_truncate(&long);
+        assert_eq!(t.len(), 240);
+        assert!(t.ends_with("..."));
+    }
+}

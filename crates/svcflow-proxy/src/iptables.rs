@@ -1,0 +1,848 @@
+//! iptables mode: the `iptables-restore` input kube-proxy writes (spec §5–§11).
+//!
+//! Behaviour source: `pkg/proxy/iptables/proxier.go` (`syncProxyRules`,
+//! `writeServiceToEndpointRules`, `computeProbability`, `appendServiceCommentLocked`) at
+//! commit 531be812, with `pkg/proxy/util/linebuffer.go` for the line format. Always a
+//! full sync (every service's chains are written).
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+use svcflow_source::Span;
+
+use crate::hash::{endpoint_chain_name, port_proto_hash};
+use crate::model::*;
+use crate::netutil::IpFamily;
+use crate::normalize::normalize_iptables;
+use crate::prepare::{categorize, prepare_all, Backend, Categorized, Ctx, Prepared, SvcPort};
+
+/// Above this many endpoints (strictly), kube-proxy drops the comments of SVC→SEP and SEP
+/// rules ("large cluster mode", `largeClusterEndpointsThreshold`).
+pub const LARGE_CLUSTER_ENDPOINTS_THRESHOLD: usize = 1000;
+
+/// `computeProbability`: Go `fmt.Sprintf("%0.10f", 1.0/float64(n))`. Rust's `{:.10}`
+/// rounds the exact binary value half-to-even like Go's `strconv` (checked identical for
+/// n in 1..=300000 against Python's `"%.10f"`, which the spec checked against Go).
+pub fn probability(n: usize) -> String {
+    format!("{:.10}", 1.0 / n as f64)
+}
+
+/// An iptables table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Table {
+    Filter,
+    Nat,
+}
+
+/// What a chain is for (lets the browser fold chains per Service).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChainKind {
+    /// `KUBE-SERVICES`, `KUBE-NODEPORTS`, … (always present).
+    Fixed,
+    /// `KUBE-SVC-…` (cluster policy).
+    Service,
+    /// `KUBE-SVL-…` (local policy).
+    Svl,
+    /// `KUBE-EXT-…` (external destinations).
+    Ext,
+    /// `KUBE-FW-…` (loadBalancerSourceRanges).
+    Fw,
+    /// `KUBE-SEP-…` (one endpoint).
+    Sep,
+    /// A stale service chain being deleted (`-X`).
+    Stale,
+}
+
+/// One rule line of the restore input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    pub table: Table,
+    pub chain: String,
+    /// The full line, e.g. `-A KUBE-SERVICES -m comment …` (no newline).
+    pub text: String,
+    /// Input locations the rule derives from: the Service port, the endpoint, the
+    /// EndpointSlice port.
+    pub origin: Vec<Span>,
+    /// svcPortName (`ns/name:port`) for per-service rules.
+    pub service: Option<String>,
+}
+
+/// One chain declared in the restore input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Chain {
+    pub table: Table,
+    pub name: String,
+    pub kind: ChainKind,
+    pub service: Option<String>,
+}
+
+/// An endpoint of a service port, as the flow diagram shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EndpointSummary {
+    /// `ip:port` (IPv6 bracketed).
+    pub endpoint: String,
+    pub ip: String,
+    pub port: i32,
+    pub node_name: Option<String>,
+    pub is_local: bool,
+    pub ready: bool,
+    pub serving: bool,
+    pub terminating: bool,
+    /// The endpoint's `KUBE-SEP-…` name (computed even when unused).
+    pub sep_chain: String,
+    /// Whether the SEP chain is written (the endpoint is reachable from this node).
+    pub has_sep_chain: bool,
+    /// Selected by the cluster-policy (`KUBE-SVC`) chain.
+    pub in_cluster_chain: bool,
+    /// The `--probability` of its rule in the SVC chain; `None` for the final
+    /// unconditional rule (or when not in the chain).
+    pub cluster_probability: Option<String>,
+    /// Selected by the local-policy (`KUBE-SVL`) chain.
+    pub in_local_chain: bool,
+    pub local_probability: Option<String>,
+    /// The EndpointSlice (`ns/name`) it came from.
+    pub slice: String,
+    pub span: Option<Span>,
+}
+
+/// Per service port: chains and endpoints (spec §7).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ServicePortSummary {
+    /// `ns/name[:port]`.
+    pub svc_port_name: String,
+    pub namespace: String,
+    pub name: String,
+    pub port_name: String,
+    pub protocol: String,
+    pub cluster_ip: String,
+    pub port: i32,
+    pub node_port: i32,
+    pub health_check_node_port: i32,
+    pub external_ips: Vec<String>,
+    pub load_balancer_ips: Vec<String>,
+    pub source_ranges: Vec<String>,
+    pub session_affinity_seconds: Option<i32>,
+    pub external_policy_local: bool,
+    pub internal_policy_local: bool,
+    pub externally_accessible: bool,
+    /// Usable endpoints anywhere in the cluster.
+    pub has_endpoints: bool,
+    pub has_internal_endpoints: bool,
+    pub has_external_endpoints: bool,
+    /// `PreferSameNode` / `PreferSameZone` when topology hints are honoured.
+    pub topology_mode: Option<String>,
+    /// Where cluster-IP traffic goes: a chain name, `REJECT` or `DROP`.
+    pub internal_target: String,
+    /// Where external traffic goes when externally accessible: a chain, `REJECT`, `DROP`.
+    pub external_target: Option<String>,
+    pub svc_chain: Option<String>,
+    pub svl_chain: Option<String>,
+    pub ext_chain: Option<String>,
+    pub fw_chain: Option<String>,
+    pub endpoints: Vec<EndpointSummary>,
+    pub span: Option<Span>,
+}
+
+/// The result of [`generate_iptables`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IptablesOutput {
+    pub family: IpFamily,
+    /// The restore input exactly as kube-proxy writes it (§5).
+    pub text: String,
+    /// Every rule line (filter rules, then nat rules, in text order).
+    pub rules: Vec<Rule>,
+    /// Every chain line (filter, then nat, in text order).
+    pub chains: Vec<Chain>,
+    /// One entry per service port, sorted by (namespace, name, port name, protocol).
+    pub services: Vec<ServicePortSummary>,
+    /// Values kube-proxy silently drops (the rules are unaffected).
+    pub warnings: Vec<ProxyError>,
+    pub total_endpoints: usize,
+    pub large_cluster_mode: bool,
+}
+
+impl IptablesOutput {
+    /// The restore input exactly as kube-proxy writes it.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The §13 normalisation of [`IptablesOutput::text`] (what the upstream tests
+    /// compare).
+    pub fn normalized_text(&self) -> String {
+        normalize_iptables(&self.text)
+    }
+}
+
+impl Serialize for IptablesOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut st = serializer.serialize_struct("IptablesOutput", 9)?;
+        st.serialize_field("family", &self.family)?;
+        st.serialize_field("text", &self.text)?;
+        st.serialize_field("normalized_text", &self.normalized_text())?;
+        st.serialize_field("rules", &self.rules)?;
+        st.serialize_field("chains", &self.chains)?;
+        st.serialize_field("services", &self.services)?;
+        st.serialize_field("warnings", &self.warnings)?;
+        st.serialize_field("total_endpoints", &self.total_endpoints)?;
+        st.serialize_field("large_cluster_mode", &self.large_cluster_mode)?;
+        st.end()
+    }
+}
+
+/// The four line buffers of `syncProxyRules` plus their structured twins.
+#[derive(Default)]
+struct Out {
+    filter_chains: String,
+    filter_rules: String,
+    nat_chains: String,
+    nat_rules: String,
+    filter_rule_list: Vec<Rule>,
+    nat_rule_list: Vec<Rule>,
+    filter_chain_list: Vec<Chain>,
+    nat_chain_list: Vec<Chain>,
+}
+
+impl Out {
+    fn chain(&mut self, table: Table, name: &str, kind: ChainKind, service: Option<&str>) {
+        let (buf, list) = match table {
+            Table::Filter => (&mut self.filter_chains, &mut self.filter_chain_list),
+            Table::Nat => (&mut self.nat_chains, &mut self.nat_chain_list),
+        };
+        buf.push(':');
+        buf.push_str(name);
+        buf.push_str(" - [0:0]\n");
+        list.push(Chain { table, name: name.to_string(), kind, service: service.map(str::to_string) });
+    }
+
+    /// Write `-A <chain> <body>`.
+    fn rule(&mut self, table: Table, chain: &str, body: &str, origin: Vec<Span>, service: Option<&str>) {
+        let mut text = String::with_capacity(chain.len() + body.len() + 4);
+        text.push_str("-A ");
+        text.push_str(chain);
+        if !body.is_empty() {
+            text.push(' ');
+            text.push_str(body);
+        }
+        self.push_line(table, chain, text, origin, service);
+    }
+
+    fn push_line(&mut self, table: Table, chain: &str, text: String, origin: Vec<Span>, service: Option<&str>) {
+        let (buf, list) = match table {
+            Table::Filter => (&mut self.filter_rules, &mut self.filter_rule_list),
+            Table::Nat => (&mut self.nat_rules, &mut self.nat_rule_list),
+        };
+        buf.push_str(&text);
+        buf.push('\n');
+        list.push(Rule { table, chain: chain.to_string(), text, origin, service: service.map(str::to_string) });
+    }
+}
+
+fn spans(list: &[Option<Span>]) -> Vec<Span> {
+    list.iter().flatten().copied().collect()
+}
+
+/// Generate the iptables restore input for `config.ip_family` (spec §5–§11).
+///
+/// Services are visited sorted by (namespace, name, port name, protocol); within one
+/// service port the rules follow kube-proxy's order exactly.
+pub fn generate_iptables(
+    services: &[ProxyService],
+    slices: &[ProxyEndpointSlice],
+    config: &ProxyConfig,
+) -> Result<IptablesOutput, ProxyError> {
+    let (ctx, prepared) = prepare_all(services, slices, config, Backend::Iptables)?;
+    Ok(render(&ctx, prepared))
+}
+
+struct Probabilities(Vec<String>);
+
+impl Probabilities {
+    fn get(&mut self, n: usize) -> &str {
+        while self.0.len() <= n {
+            let k = self.0.len();
+            self.0.push(if k == 0 { "<bad value>".to_string() } else { probability(k) });
+        }
+        &self.0[n]
+    }
+}
+
+fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
+    let mut out = Out::default();
+    let mark = &ctx.mark;
+    let is_v6 = ctx.family == IpFamily::V6;
+    let large = prepared.total_endpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
+    let mut probs = Probabilities(Vec::with_capacity(64));
+
+    for c in ["KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL"] {
+        out.chain(Table::Filter, c, ChainKind::Fixed, None);
+    }
+    for c in ["KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ"] {
+        out.chain(Table::Nat, c, ChainKind::Fixed, None);
+    }
+    out.rule(Table::Nat, "KUBE-POSTROUTING", &format!("-m mark ! --mark {mark}/{mark} -j RETURN"), vec![], None);
+    out.rule(Table::Nat, "KUBE-POSTROUTING", &format!("-j MARK --xor-mark {mark}"), vec![], None);
+    out.rule(
+        Table::Nat,
+        "KUBE-POSTROUTING",
+        if ctx.random_fully {
+            "-m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully"
+        } else {
+            "-m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE"
+        },
+        vec![],
+        None,
+    );
+    out.rule(Table::Nat, "KUBE-MARK-MASQ", &format!("-j MARK --or-mark {mark}"), vec![], None);
+    if !is_v6 && ctx.localhost_nodeports {
+        out.chain(Table::Filter, "KUBE-FIREWALL", ChainKind::Fixed, None);
+        out.rule(
+            Table::Filter,
+            "KUBE-FIREWALL",
+            "-m comment --comment \"block incoming localnet connections\" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP",
+            vec![],
+            None,
+        );
+    }
+
+    let mut active_nat: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut summaries = Vec::with_capacity(prepared.ports.len());
+    for sp in &prepared.ports {
+        let cat = categorize(sp, ctx);
+        let summary = write_service_port(&mut out, ctx, sp, &cat, large, &mut probs, &mut active_nat);
+        summaries.push(summary);
+    }
+
+    // Stale service chains (§11): flush + delete, sorted (upstream: set order).
+    let mut stale: Vec<&String> = ctx
+        .existing_nat_chains
+        .iter()
+        .filter(|c| is_service_chain_name(c) && !active_nat.contains(c.as_str()))
+        .collect();
+    stale.sort();
+    stale.dedup();
+    for c in stale {
+        out.chain(Table::Nat, c, ChainKind::Stale, None);
+        out.push_line(Table::Nat, c, format!("-X {c}"), vec![], None);
+    }
+
+    // The KUBE-NODEPORTS tail jump(s) — always the last rules of nat KUBE-SERVICES.
+    const TAIL: &str = "-m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\"";
+    if ctx.npa.match_all {
+        let excl = if is_v6 {
+            " ! -d ::1/128"
+        } else if !ctx.localhost_nodeports {
+            " ! -d 127.0.0.0/8"
+        } else {
+            ""
+        };
+        out.rule(
+            Table::Nat,
+            "KUBE-SERVICES",
+            &format!("{TAIL} -m addrtype --dst-type LOCAL{excl} -j KUBE-NODEPORTS"),
+            vec![],
+            None,
+        );
+    } else {
+        for ip in ctx.nodeport_ips() {
+            if ip.is_loopback() && (is_v6 || !ctx.localhost_nodeports) {
+                continue;
+            }
+            out.rule(Table::Nat, "KUBE-SERVICES", &format!("{TAIL} -d {ip} -j KUBE-NODEPORTS"), vec![], None);
+        }
+    }
+
+    if !ctx.tcp_be_liberal {
+        out.rule(
+            Table::Filter,
+            "KUBE-FORWARD",
+            if ctx.nfacct {
+                "-m conntrack --ctstate INVALID -m nfacct --nfacct-name ct_state_invalid_dropped_pkts -j DROP"
+            } else {
+                "-m conntrack --ctstate INVALID -j DROP"
+            },
+            vec![],
+            None,
+        );
+    }
+    out.rule(
+        Table::Filter,
+        "KUBE-FORWARD",
+        &format!("-m comment --comment \"kubernetes forwarding rules\" -m mark --mark {mark}/{mark} -j ACCEPT"),
+        vec![],
+        None,
+    );
+    out.rule(
+        Table::Filter,
+        "KUBE-FORWARD",
+        "-m comment --comment \"kubernetes forwarding conntrack rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+        vec![],
+        None,
+    );
+
+    let mut text = String::with_capacity(
+        out.filter_chains.len() + out.filter_rules.len() + out.nat_chains.len() + out.nat_rules.len() + 32,
+    );
+    text.push_str("*filter\n");
+    text.push_str(&out.filter_chains);
+    text.push_str(&out.filter_rules);
+    text.push_str("COMMIT\n*nat\n");
+    text.push_str(&out.nat_chains);
+    text.push_str(&out.nat_rules);
+    text.push_str("COMMIT\n");
+
+    let mut rules = out.filter_rule_list;
+    rules.append(&mut out.nat_rule_list);
+    let mut chains = out.filter_chain_list;
+    chains.append(&mut out.nat_chain_list);
+
+    IptablesOutput {
+        family: ctx.family,
+        text,
+        rules,
+        chains,
+        services: summaries,
+        warnings: prepared.warnings,
+        total_endpoints: prepared.total_endpoints,
+        large_cluster_mode: large,
+    }
+}
+
+/// `isServiceChainName`.
+fn is_service_chain_name(c: &str) -> bool {
+    ["KUBE-SVC-", "KUBE-SVL-", "KUBE-SEP-", "KUBE-FW-", "KUBE-EXT-"].iter().any(|p| c.starts_with(p))
+}
+
+/// §7.2 for one service port.
+fn write_service_port(
+    out: &mut Out,
+    ctx: &Ctx,
+    sp: &SvcPort,
+    cat: &Categorized,
+    large: bool,
+    probs: &mut Probabilities,
+    active_nat: &mut std::collections::HashSet<String>,
+) -> ServicePortSummary {
+    let s = sp.svc_port_name.as_str();
+    let svc = Some(s);
+    let p = sp.proto;
+    let hash = port_proto_hash(s, p);
+    let svc_chain = format!("KUBE-SVC-{hash}");
+    let svl_chain = format!("KUBE-SVL-{hash}");
+    let ext_chain = format!("KUBE-EXT-{hash}");
+    let fw_chain = format!("KUBE-FW-{hash}");
+    let sep: Vec<String> = sp.endpoints.iter().map(|e| endpoint_chain_name(s, p, &e.id)).collect();
+    let cip = sp.cluster_ip.to_string();
+    let port = sp.port;
+    let origin = || spans(&[sp.span]);
+
+    let has_endpoints = cat.has_any;
+    let uses_cluster_chain = !cat.cluster.is_empty() && sp.uses_cluster_endpoints();
+    let uses_local_chain = !cat.local.is_empty() && sp.uses_local_endpoints();
+    let internal_chain = if sp.internal_policy_local { &svl_chain } else { &svc_chain };
+    let has_internal = has_endpoints && !(sp.internal_policy_local && cat.local.is_empty());
+    let external_policy_chain = if sp.external_policy_local { &svl_chain } else { &svc_chain };
+    let has_external = has_endpoints && !(sp.external_policy_local && cat.local.is_empty());
+    let uses_ext = has_endpoints && sp.externally_accessible();
+    let uses_fw = has_endpoints && !sp.lb_vips.is_empty() && !sp.source_ranges.is_empty();
+    let lb_target = if uses_fw { &fw_chain } else { &ext_chain };
+
+    let (mut int_target, mut int_comment) = (String::new(), String::new());
+    let (mut ext_target, mut ext_comment) = (String::new(), String::new());
+    if !has_endpoints {
+        int_target = "REJECT".into();
+        int_comment = format!("\"{s} has no endpoints\"");
+        ext_target = int_target.clone();
+        ext_comment = int_comment.clone();
+    } else {
+        if !has_internal {
+            int_target = "DROP".into();
+            int_comment = format!("\"{s} has no local endpoints\"");
+        }
+        if !has_external {
+            ext_target = "DROP".into();
+            ext_comment = format!("\"{s} has no local endpoints\"");
+        }
+    }
+    let mp = format!("-m {p} -p {p}");
+
+    // 1. Cluster IP.
+    if has_internal {
+        out.rule(
+            Table::Nat,
+            "KUBE-SERVICES",
+            &format!("-m comment --comment \"{s} cluster IP\" {mp} -d {cip} --dport {port} -j {internal_chain}"),
+            origin(),
+            svc,
+        );
+    } else {
+        out.rule(
+            Table::Filter,
+            "KUBE-SERVICES",
+            &format!("-m comment --comment {int_comment} {mp} -d {cip} --dport {port} -j {int_target}"),
+            origin(),
+            svc,
+        );
+    }
+    // 2. External IPs.
+    for x in &sp.external_ips {
+        if has_endpoints {
+            out.rule(
+                Table::Nat,
+                "KUBE-SERVICES",
+                &format!("-m comment --comment \"{s} external IP\" {mp} -d {x} --dport {port} -j {ext_chain}"),
+                origin(),
+                svc,
+            );
+        }
+        if !has_external {
+            out.rule(
+                Table::Filter,
+                "KUBE-EXTERNAL-SERVICES",
+                &format!("-m comment --comment {ext_comment} {mp} -d {x} --dport {port} -j {ext_target}"),
+                origin(),
+                svc,
+            );
+        }
+    }
+    // 3. Load-balancer VIPs.
+    for v in &sp.lb_vips {
+        if has_endpoints {
+            out.rule(
+                Table::Nat,
+                "KUBE-SERVICES",
+                &format!("-m comment --comment \"{s} loadbalancer IP\" {mp} -d {v} --dport {port} -j {lb_target}"),
+                origin(),
+                svc,
+            );
+        }
+        if uses_fw {
+            out.rule(
+                Table::Filter,
+                "KUBE-PROXY-FIREWALL",
+                &format!(
+                    "-m comment --comment \"{s} traffic not accepted by {fw_chain}\" {mp} -d {v} --dport {port} -j DROP"
+                ),
+                origin(),
+                svc,
+            );
+        }
+    }
+    // 4. VIPs without external endpoints.
+    if !has_external {
+        for v in &sp.lb_vips {
+            out.rule(
+                Table::Filter,
+                "KUBE-EXTERNAL-SERVICES",
+                &format!("-m comment --comment {ext_comment} {mp} -d {v} --dport {port} -j {ext_target}"),
+                origin(),
+                svc,
+            );
+        }
+    }
+    // 5. NodePort.
+    if sp.node_port != 0 {
+        let np = sp.node_port;
+        if has_endpoints {
+            if ctx.localhost_nodeports && ctx.family == IpFamily::V4 && ctx.nfacct {
+                out.rule(
+                    Table::Nat,
+                    "KUBE-NODEPORTS",
+                    &format!(
+                        "-m comment --comment {s} {mp} -d 127.0.0.0/8 --dport {np} -m nfacct --nfacct-name localhost_nps_accepted_pkts -j {ext_chain}"
+                    ),
+                    origin(),
+                    svc,
+                );
+            }
+            out.rule(
+                Table::Nat,
+                "KUBE-NODEPORTS",
+                &format!("-m comment --comment {s} {mp} --dport {np} -j {ext_chain}"),
+                origin(),
+                svc,
+            );
+        }
+        if !has_external {
+            out.rule(
+                Table::Filter,
+                "KUBE-EXTERNAL-SERVICES",
+                &format!(
+                    "-m comment --comment {ext_comment} -m addrtype --dst-type LOCAL {mp} --dport {np} -j {ext_target}"
+                ),
+                origin(),
+                svc,
+            );
+        }
+    }
+    // 6. Health-check node port.
+    if sp.health_check_node_port != 0 {
+        out.rule(
+            Table::Filter,
+            "KUBE-NODEPORTS",
+            &format!(
+                "-m comment --comment \"{s} health check node port\" -m tcp -p tcp --dport {} -j ACCEPT",
+                sp.health_check_node_port
+            ),
+            origin(),
+            svc,
+        );
+    }
+
+    // 7. Internal masquerade.
+    if has_internal {
+        let base = format!("-m comment --comment \"{s} cluster IP\" {mp} -d {cip} --dport {port}");
+        if ctx.masquerade_all {
+            out.rule(Table::Nat, internal_chain, &format!("{base} -j KUBE-MARK-MASQ"), origin(), svc);
+        } else if ctx.detector.implemented() {
+            out.rule(
+                Table::Nat,
+                internal_chain,
+                &format!("{base} {} -j KUBE-MARK-MASQ", ctx.detector.if_not_local()),
+                origin(),
+                svc,
+            );
+        }
+    }
+    // 8. EXT chain.
+    if uses_ext {
+        out.chain(Table::Nat, &ext_chain, ChainKind::Ext, svc);
+        active_nat.insert(ext_chain.clone());
+        if !sp.external_policy_local {
+            out.rule(
+                Table::Nat,
+                &ext_chain,
+                &format!("-m comment --comment \"masquerade traffic for {s} external destinations\" -j KUBE-MARK-MASQ"),
+                origin(),
+                svc,
+            );
+        } else {
+            if ctx.detector.implemented() {
+                out.rule(
+                    Table::Nat,
+                    &ext_chain,
+                    &format!(
+                        "-m comment --comment \"pod traffic for {s} external destinations\" {} -j {svc_chain}",
+                        ctx.detector.if_local()
+                    ),
+                    origin(),
+                    svc,
+                );
+            }
+            out.rule(
+                Table::Nat,
+                &ext_chain,
+                &format!(
+                    "-m comment --comment \"masquerade LOCAL traffic for {s} external destinations\" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ"
+                ),
+                origin(),
+                svc,
+            );
+            out.rule(
+                Table::Nat,
+                &ext_chain,
+                &format!(
+                    "-m comment --comment \"route LOCAL traffic for {s} external destinations\" -m addrtype --src-type LOCAL -j {svc_chain}"
+                ),
+                origin(),
+                svc,
+            );
+        }
+        if has_external {
+            out.rule(Table::Nat, &ext_chain, &format!("-j {external_policy_chain}"), origin(), svc);
+        }
+    }
+    // 9. FW chain.
+    if uses_fw {
+        out.chain(Table::Nat, &fw_chain, ChainKind::Fw, svc);
+        active_nat.insert(fw_chain.clone());
+        let mut allow_from_node = false;
+        for r in &sp.source_ranges {
+            out.rule(
+                Table::Nat,
+                &fw_chain,
+                &format!("-m comment --comment \"{s} loadbalancer IP\" -s {r} -j {ext_chain}"),
+                origin(),
+                svc,
+            );
+            if ctx.node_ip.is_some_and(|ip| r.contains(&ip)) {
+                allow_from_node = true;
+            }
+        }
+        if allow_from_node {
+            for v in &sp.lb_vips {
+                out.rule(
+                    Table::Nat,
+                    &fw_chain,
+                    &format!("-m comment --comment \"{s} loadbalancer IP\" -s {v} -j {ext_chain}"),
+                    origin(),
+                    svc,
+                );
+            }
+        }
+        out.rule(
+            Table::Nat,
+            &fw_chain,
+            &format!("-m comment --comment \"other traffic to {s} will be dropped by KUBE-PROXY-FIREWALL\""),
+            origin(),
+            svc,
+        );
+    }
+    // 10./11. SVC and SVL chains.
+    let mut lb_rules = |out: &mut Out, chain: &str, list: &[usize]| {
+        if let Some(t) = sp.affinity {
+            for &i in list {
+                let e = &sp.endpoints[i];
+                let comment =
+                    if large { String::new() } else { format!("-m comment --comment \"{s} -> {}\" ", e.id) };
+                out.rule(
+                    Table::Nat,
+                    chain,
+                    &format!("{comment}-m recent --name {0} --rcheck --seconds {t} --reap -j {0}", sep[i]),
+                    spans(&[sp.span, e.span, e.port_span]),
+                    svc,
+                );
+            }
+        }
+        let n = list.len();
+        for (k, &i) in list.iter().enumerate() {
+            let e = &sp.endpoints[i];
+            let mut body = String::with_capacity(128);
+            if !large {
+                body.push_str("-m comment --comment \"");
+                body.push_str(s);
+                body.push_str(" -> ");
+                body.push_str(&e.id);
+                body.push_str("\" ");
+            }
+            if k + 1 < n {
+                body.push_str("-m statistic --mode random --probability ");
+                body.push_str(probs.get(n - k));
+                body.push(' ');
+            }
+            body.push_str("-j ");
+            body.push_str(&sep[i]);
+            out.rule(Table::Nat, chain, &body, spans(&[sp.span, e.span, e.port_span]), svc);
+        }
+    };
+    if uses_cluster_chain {
+        out.chain(Table::Nat, &svc_chain, ChainKind::Service, svc);
+        active_nat.insert(svc_chain.clone());
+        lb_rules(out, &svc_chain, &cat.cluster);
+    }
+    if uses_local_chain {
+        out.chain(Table::Nat, &svl_chain, ChainKind::Svl, svc);
+        active_nat.insert(svl_chain.clone());
+        lb_rules(out, &svl_chain, &cat.local);
+    }
+    // 12. SEP chains.
+    for &i in &cat.reachable {
+        let e = &sp.endpoints[i];
+        let chain = &sep[i];
+        out.chain(Table::Nat, chain, ChainKind::Sep, svc);
+        active_nat.insert(chain.clone());
+        let comment = if large { String::new() } else { format!("-m comment --comment {s} ") };
+        let o = spans(&[sp.span, e.span, e.port_span]);
+        out.rule(Table::Nat, chain, &format!("{comment}-s {} -j KUBE-MARK-MASQ", e.ip), o.clone(), svc);
+        let affinity = if sp.affinity.is_some() { format!("-m recent --name {chain} --set ") } else { String::new() };
+        out.rule(
+            Table::Nat,
+            chain,
+            &format!("{comment}{affinity}{mp} -j DNAT --to-destination {}", e.id),
+            o,
+            svc,
+        );
+    }
+
+    // Summary for the flow view.
+    let in_list = |list: &[usize], i: usize| list.iter().position(|&x| x == i);
+    let mut cluster_probs: Vec<Option<String>> = vec![None; sp.endpoints.len()];
+    let mut local_probs: Vec<Option<String>> = vec![None; sp.endpoints.len()];
+    for (list, target) in [(&cat.cluster, &mut cluster_probs), (&cat.local, &mut local_probs)] {
+        let n = list.len();
+        for (k, &i) in list.iter().enumerate() {
+            if k + 1 < n {
+                target[i] = Some(probs.get(n - k).to_string());
+            }
+        }
+    }
+    let endpoints = sp
+        .endpoints
+        .iter()
+        .enumerate()
+        .map(|(i, e)| EndpointSummary {
+            endpoint: e.id.clone(),
+            ip: e.ip.clone(),
+            port: e.port,
+            node_name: e.node_name.clone(),
+            is_local: e.is_local,
+            ready: e.ready,
+            serving: e.serving,
+            terminating: e.terminating,
+            sep_chain: sep[i].clone(),
+            has_sep_chain: cat.reachable.contains(&i),
+            in_cluster_chain: uses_cluster_chain && in_list(&cat.cluster, i).is_some(),
+            cluster_probability: if uses_cluster_chain { cluster_probs[i].take() } else { None },
+            in_local_chain: uses_local_chain && in_list(&cat.local, i).is_some(),
+            local_probability: if uses_local_chain { local_probs[i].take() } else { None },
+            slice: e.slice.clone(),
+            span: e.span,
+        })
+        .collect();
+    let internal_target = if has_internal { internal_chain.clone() } else { int_target };
+    let external_target = if !sp.externally_accessible() {
+        None
+    } else if has_external {
+        Some(ext_chain.clone())
+    } else {
+        Some(ext_target)
+    };
+    ServicePortSummary {
+        svc_port_name: s.to_string(),
+        namespace: sp.namespace.clone(),
+        name: sp.name.clone(),
+        port_name: sp.port_name.clone(),
+        protocol: sp.protocol.to_string(),
+        cluster_ip: cip,
+        port: sp.port,
+        node_port: sp.node_port,
+        health_check_node_port: sp.health_check_node_port,
+        external_ips: sp.external_ips.iter().map(|x| x.to_string()).collect(),
+        load_balancer_ips: sp.lb_vips.iter().map(|x| x.to_string()).collect(),
+        source_ranges: sp.source_ranges.iter().map(|x| x.to_string()).collect(),
+        session_affinity_seconds: sp.affinity,
+        external_policy_local: sp.external_policy_local,
+        internal_policy_local: sp.internal_policy_local,
+        externally_accessible: sp.externally_accessible(),
+        has_endpoints,
+        has_internal_endpoints: has_internal,
+        has_external_endpoints: has_external,
+        topology_mode: cat.topology_mode.map(str::to_string),
+        internal_target,
+        external_target,
+        svc_chain: uses_cluster_chain.then(|| svc_chain.clone()),
+        svl_chain: uses_local_chain.then(|| svl_chain.clone()),
+        ext_chain: uses_ext.then(|| ext_chain.clone()),
+        fw_chain: uses_fw.then(|| fw_chain.clone()),
+        endpoints,
+        span: sp.span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probability_examples() {
+        assert_eq!(probability(2), "0.5000000000");
+        assert_eq!(probability(3), "0.3333333333");
+        assert_eq!(probability(6), "0.1666666667");
+        assert_eq!(probability(7), "0.1428571429");
+        assert_eq!(probability(100001), "0.0000099999");
+        // 1/2048 = 0.00048828125 exactly: a true tie, rounded to even.
+        assert_eq!(probability(2048), "0.0004882812");
+        assert_eq!(probability(1), "1.0000000000");
+    }
+}

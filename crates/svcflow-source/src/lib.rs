@@ -1,0 +1,266 @@
+//! Source texts and byte spans.
+//!
+//! Every value svcflow reads keeps a [`Span`]: which input it came from and the byte range
+//! inside it. Line and column are never stored; they are computed from a [`LineIndex`]
+//! when something is rendered (terminal, JSON, SARIF, the browser editor).
+
+use serde::{Deserialize, Serialize};
+
+/// Index of a source in the [`Sources`] list given to the engine.
+pub type SourceId = u32;
+
+/// A byte range `start..end` inside one source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub source: SourceId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(source: SourceId, start: u32, end: u32) -> Self {
+        Span { source, start, end }
+    }
+
+    /// A zero-width span at `offset`.
+    pub const fn point(source: SourceId, offset: u32) -> Self {
+        Span { source, start: offset, end: offset }
+    }
+
+    pub fn len(&self) -> u32 {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+
+    /// Smallest span covering both (they must be in the same source).
+    pub fn cover(self, other: Span) -> Span {
+        Span { source: self.source, start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+
+    pub fn contains(&self, offset: u32) -> bool {
+        self.start <= offset && offset < self.end.max(self.start + 1)
+    }
+
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// One input text (a file, stdin, or the browser editor).
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Shown in diagnostics: a path, `-` for stdin, `input.yaml` in the browser.
+    pub name: String,
+    pub text: String,
+    line_index: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let line_index = LineIndex::new(&text);
+        SourceFile { name: name.into(), text, line_index }
+    }
+
+    pub fn line_index(&self) -> &LineIndex {
+        &self.line_index
+    }
+
+    /// 1-based line and column (in Unicode scalar values) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        self.line_index.line_col(&self.text, offset)
+    }
+
+    /// The text of the 1-based line `line`, without its line terminator.
+    pub fn line_text(&self, line: u32) -> &str {
+        self.line_index.line_text(&self.text, line)
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        let end = (span.end as usize).min(self.text.len());
+        let start = (span.start as usize).min(end);
+        self.text.get(start..end).unwrap_or("")
+    }
+}
+
+/// All sources of one analysis, indexed by [`SourceId`].
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    pub files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn new() -> Self {
+        Sources::default()
+    }
+
+    pub fn single(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Sources { files: vec![SourceFile::new(name, text)] }
+    }
+
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> SourceId {
+        self.files.push(SourceFile::new(name, text));
+        (self.files.len() - 1) as SourceId
+    }
+
+    pub fn get(&self, id: SourceId) -> Option<&SourceFile> {
+        self.files.get(id as usize)
+    }
+
+    pub fn name(&self, id: SourceId) -> &str {
+        self.get(id).map(|f| f.name.as_str()).unwrap_or("<unknown>")
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.get(span.source).map(|f| f.slice(span)).unwrap_or("")
+    }
+
+    pub fn line_col(&self, span: Span) -> LineCol {
+        self.get(span.source).map(|f| f.line_col(span.start)).unwrap_or(LineCol { line: 1, column: 1, utf16_column: 1 })
+    }
+
+    pub fn end_line_col(&self, span: Span) -> LineCol {
+        self.get(span.source).map(|f| f.line_col(span.end)).unwrap_or(LineCol { line: 1, column: 1, utf16_column: 1 })
+    }
+}
+
+/// A rendered position: 1-based line, 1-based column counted in Unicode scalar values, and the
+/// same column counted in UTF-16 code units (what a browser `<textarea>` selection uses).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+    pub utf16_column: u32,
+}
+
+/// Byte offsets at which each line starts. A line ends at `\n`; a `\r` before it belongs to the
+/// terminator, so CRLF input gives the same columns as LF input.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0u32];
+        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| (i + 1) as u32));
+        LineIndex { starts }
+    }
+
+    pub fn line_count(&self) -> u32 {
+        self.starts.len() as u32
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: u32) -> u32 {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i as u32 + 1,
+            Err(i) => i as u32,
+        }
+    }
+
+    /// Byte offset where the 1-based `line` starts (clamped).
+    pub fn line_start(&self, line: u32) -> u32 {
+        let i = (line.max(1) - 1) as usize;
+        self.starts.get(i).copied().unwrap_or_else(|| *self.starts.last().unwrap_or(&0))
+    }
+
+    pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
+        let offset = (offset as usize).min(text.len()) as u32;
+        let line = self.line_of(offset);
+        let start = self.line_start(line) as usize;
+        let mut end = offset as usize;
+        while end > start && !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let prefix = text.get(start..end).unwrap_or("");
+        LineCol {
+            line,
+            column: prefix.chars().count() as u32 + 1,
+            utf16_column: prefix.encode_utf16().count() as u32 + 1,
+        }
+    }
+
+    pub fn line_text<'t>(&self, text: &'t str, line: u32) -> &'t str {
+        if line == 0 || line > self.line_count() {
+            return "";
+        }
+        let start = self.line_start(line) as usize;
+        let end = if line < self.line_count() { self.line_start(line + 1) as usize } else { text.len() };
+        let s = text.get(start..end).unwrap_or("");
+        s.trim_end_matches('\n').trim_end_matches('\r')
+    }
+
+    /// Byte offset of a 1-based line and UTF-16 column (the inverse of `line_col`, for the browser).
+    pub fn offset_of_utf16(&self, text: &str, line: u32, utf16_column: u32) -> u32 {
+        let start = self.line_start(line) as usize;
+        let mut units = 1u32;
+        for (i, c) in text[start.min(text.len())..].char_indices() {
+            if units >= utf16_column || c == '\n' {
+                return (start + i) as u32;
+            }
+            units += c.len_utf16() as u32;
+        }
+        text.len() as u32
+    }
+}
+
+/// Byte offset of a UTF-16 code unit index into `text` (browser selections are UTF-16).
+pub fn byte_offset_of_utf16(text: &str, utf16_index: u32) -> u32 {
+    let mut units = 0u32;
+    for (i, c) in text.char_indices() {
+        if units >= utf16_index {
+            return i as u32;
+        }
+        units += c.len_utf16() as u32;
+    }
+    text.len() as u32
+}
+
+/// UTF-16 code unit index of a byte offset into `text`.
+pub fn utf16_index_of_byte(text: &str, offset: u32) -> u32 {
+    let mut end = (offset as usize).min(text.len());
+    while end > 0 && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].encode_utf16().count() as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars_and_utf16() {
+        let f = SourceFile::new("a", "ab\r\nxé😀z\n");
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1, utf16_column: 1 });
+        assert_eq!(f.line_col(4), LineCol { line: 2, column: 1, utf16_column: 1 });
+        // 'z' is after x(1) é(2 bytes) 😀(4 bytes)
+        let z = f.text.find('z').unwrap() as u32;
+        assert_eq!(f.line_col(z), LineCol { line: 2, column: 4, utf16_column: 5 });
+        assert_eq!(f.line_text(1), "ab");
+        assert_eq!(f.line_text(2), "xé😀z");
+        assert_eq!(f.line_text(3), "");
+    }
+
+    #[test]
+    fn utf16_round_trip() {
+        let t = "a😀b";
+        for (byte, unit) in [(0, 0), (1, 1), (5, 3), (6, 4)] {
+            assert_eq!(utf16_index_of_byte(t, byte), unit);
+            assert_eq!(byte_offset_of_utf16(t, unit), byte);
+        }
+    }
+
+    #[test]
+    fn line_of_boundaries() {
+        let idx = LineIndex::new("a\nb\n");
+        assert_eq!(idx.line_of(0), 1);
+        assert_eq!(idx.line_of(1), 1);
+        assert_eq!(idx.line_of(2), 2);
+        assert_eq!(idx.line_of(4), 3);
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# scripts/test.sh: every check svcflow has. CI runs exactly this (.ci/run).
+# Sets up the toolchain on a fresh machine first (scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy -- -D warnings"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "native tests"
+cargo test --workspace --quiet
+
+step "browser tests (wasm-bindgen-test in headless Chromium)"
+wasm-pack test --headless --chrome crates/svcflow-web
+
+step "trunk build --release"
+trunk build --release --quiet
+
+step "end-to-end check of dist/ in headless Chromium"
+node tests/e2e/dist-check.mjs dist
+
+step "size of dist/ (gzipped)"
+scripts/size.sh dist
+
+printf '\nall checks passed\n' >&2
