@@ -13,10 +13,13 @@ Usage: svcflow <COMMAND> [OPTIONS] FILE...|-
 
 Commands:
   objects     list the objects found, with their file and line
+  dns         the DNS records CoreDNS would serve; --resolve NAME --from-namespace NS answers one query
+  endpoints   per Service port, the endpoints (like kubectl get endpointslices) and every pod left out, with why
   help        show this help
 
 Options:
-  -n, --namespace NS   namespace of objects without one (default: default)
+  -n, --namespace NS       namespace of objects without one (default: default)
+  --cluster-domain D       cluster DNS domain (default: cluster.local)
   -V, --version        print the version
   -h, --help           print this help
 ";
@@ -34,16 +37,35 @@ fn main() -> ExitCode {
     }
 }
 
+/// Flags that take no value; every other `--flag` takes one (`--flag V` or `--flag=V`).
+const SWITCHES: &[&str] = &["masquerade-all", "no-color"];
+
 struct Common {
     options: Options,
     files: Vec<String>,
+    /// Long flags of the command, in order (`--format json` → ("format", "json")).
+    flags: Vec<(String, String)>,
+}
+
+impl Common {
+    fn flag(&self, name: &str) -> Option<&str> {
+        self.flags.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+    /// Reject flags the command does not know (a typo must not be ignored silently).
+    fn allow(&self, known: &[&str]) -> Result<(), String> {
+        match self.flags.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+            Some((k, _)) => Err(format!("unknown option `--{k}` for this command\n\n{USAGE}")),
+            None => Ok(()),
+        }
+    }
 }
 
 fn run(args: Vec<std::ffi::OsString>) -> Result<u8, String> {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_args(args);
     let mut command: Option<String> = None;
-    let mut common = Common { options: Options::default(), files: Vec::new() };
+    let mut common = Common { options: Options::default(), files: Vec::new(), flags: Vec::new() };
+    let utf8 = |v: std::ffi::OsString| v.into_string().map_err(|_| "arguments must be UTF-8".to_string());
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Short('V') | Long("version") => {
@@ -55,10 +77,25 @@ fn run(args: Vec<std::ffi::OsString>) -> Result<u8, String> {
                 return Ok(0);
             }
             Short('n') | Long("namespace") => {
-                common.options.default_namespace = parser.value().map_err(|e| e.to_string())?.string().map_err(|_| "namespace is not UTF-8")?;
+                common.options.default_namespace = utf8(parser.value().map_err(|e| e.to_string())?)?;
+            }
+            Long("cluster-domain") => {
+                common.options.cluster_domain = utf8(parser.value().map_err(|e| e.to_string())?)?;
+            }
+            Long(name) => {
+                let name = name.to_string();
+                let value = if SWITCHES.contains(&name.as_str()) {
+                    match parser.optional_value() {
+                        Some(v) => utf8(v)?,
+                        None => "true".into(),
+                    }
+                } else {
+                    utf8(parser.value().map_err(|e| format!("--{name}: {e}"))?)?
+                };
+                common.flags.push((name, value));
             }
             Value(v) => {
-                let v = v.string().map_err(|_| "arguments must be UTF-8".to_string())?;
+                let v = utf8(v)?;
                 if command.is_none() {
                     command = Some(v);
                 } else {
@@ -70,6 +107,8 @@ fn run(args: Vec<std::ffi::OsString>) -> Result<u8, String> {
     }
     match command.as_deref() {
         Some("objects") => cmd_objects(&common),
+        Some("dns") => cmd_dns(&common),
+        Some("endpoints") => cmd_endpoints(&common),
         Some("help") | None => {
             print!("{USAGE}");
             Ok(if command.is_none() { EXIT_USAGE } else { 0 })
@@ -110,7 +149,10 @@ fn decode_text(name: &str, bytes: Vec<u8>) -> Result<String, String> {
         Some([0xFF, 0xFE]) => utf16(true),
         Some([0xFE, 0xFF]) => utf16(false),
         _ => String::from_utf8(bytes).map_err(|e| {
-            format!("{name}: not UTF-8 text (invalid byte at offset {}); svcflow reads UTF-8 or UTF-16 YAML/JSON", e.utf8_error().valid_up_to())
+            format!(
+                "{name}: not UTF-8 text (invalid byte at offset {}); svcflow reads UTF-8 or UTF-16 YAML/JSON",
+                e.utf8_error().valid_up_to()
+            )
         }),
     }
 }
@@ -131,6 +173,7 @@ fn print_diagnostics_brief(sources: &Sources, diagnostics: &[svcflow_core::Diagn
 }
 
 fn cmd_objects(common: &Common) -> Result<u8, String> {
+    common.allow(&[])?;
     let sources = read_sources(&common.files)?;
     let (objects, diagnostics) = svcflow_core::list_objects(&sources, &common.options);
     let rows: Vec<(String, String)> = objects
@@ -142,5 +185,44 @@ fn cmd_objects(common: &Common) -> Result<u8, String> {
         println!("{obj:<width$}  {loc}");
     }
     print_diagnostics_brief(&sources, &diagnostics);
+    Ok(0)
+}
+
+fn cmd_dns(common: &Common) -> Result<u8, String> {
+    common.allow(&["from-namespace", "resolve"])?;
+    let sources = read_sources(&common.files)?;
+    let analysis = svcflow_core::analyze(&sources, &common.options);
+    print_diagnostics_brief(&sources, &analysis.diagnostics);
+    let from = common.flag("from-namespace").unwrap_or(&common.options.default_namespace);
+    if let Some(name) = common.flag("resolve") {
+        let r = analysis.resolve_dns(name, from);
+        for a in &r.attempts {
+            let outcome =
+                if a.answers.is_empty() { "NXDOMAIN".to_string() } else { format!("{} answer(s)", a.answers.len()) };
+            println!(";; query {}.  {outcome}", a.query);
+        }
+        if r.upstream {
+            println!(";; {} is outside {}: the cluster DNS forwards it upstream", r.name, analysis.cluster_domain);
+            return Ok(0);
+        }
+        if r.answers.is_empty() {
+            println!(";; NXDOMAIN: `{}` does not resolve from namespace {from}", r.name);
+            return Ok(1);
+        }
+        for rec in &r.answers {
+            println!("{}", rec.line());
+        }
+        return Ok(0);
+    }
+    print!("{}", svcflow_core::report::dns_records(&analysis));
+    Ok(0)
+}
+
+fn cmd_endpoints(common: &Common) -> Result<u8, String> {
+    common.allow(&[])?;
+    let sources = read_sources(&common.files)?;
+    let analysis = svcflow_core::analyze(&sources, &common.options);
+    print_diagnostics_brief(&sources, &analysis.diagnostics);
+    print!("{}", svcflow_core::report::endpoints_table(&analysis));
     Ok(0)
 }

@@ -5,8 +5,11 @@
 //! all call [`load`] and [`analyze`].
 
 pub mod diag;
+pub mod dns;
 pub mod load;
+pub mod model;
 pub mod objects;
+pub mod report;
 pub mod yaml;
 
 pub use diag::{Diagnostic, Severity};
@@ -21,11 +24,17 @@ pub struct Options {
     pub default_namespace: String,
     pub cluster_domain: String,
     pub budget: yaml::Budget,
+    pub cluster: model::ClusterSettings,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { default_namespace: "default".into(), cluster_domain: "cluster.local".into(), budget: yaml::Budget::default() }
+        Options {
+            default_namespace: "default".into(),
+            cluster_domain: "cluster.local".into(),
+            budget: yaml::Budget::default(),
+            cluster: model::ClusterSettings::default(),
+        }
     }
 }
 
@@ -55,4 +64,53 @@ pub fn list_objects(sources: &Sources, options: &Options) -> (Vec<ObjectSummary>
         })
         .collect();
     (objects, inv.diagnostics)
+}
+
+/// Everything the engine knows about one input: the model every face (CLI, linter, browser,
+/// JS package) reads.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub objects: Vec<Object>,
+    /// Findings of reading the input (`invalid-yaml`, `invalid-object`).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Node names given in the input (`Node` objects); DaemonSets get one pod per node.
+    pub nodes: Vec<String>,
+    pub pods: Vec<model::PodModel>,
+    pub services: Vec<model::ServiceModel>,
+    pub dns: Vec<dns::DnsRecord>,
+    pub cluster_domain: String,
+}
+
+/// Read and resolve the input like a cluster would.
+pub fn analyze(sources: &Sources, options: &Options) -> Analysis {
+    let inv = load(sources, options);
+    analyze_inventory(inv, options)
+}
+
+/// [`analyze`] for objects already loaded.
+pub fn analyze_inventory(inv: Inventory, options: &Options) -> Analysis {
+    let nodes: Vec<String> = inv.objects.iter().filter(|o| o.kind == "Node").map(|o| o.name.clone()).collect();
+    let pods = model::expand_pods(&inv.objects, &nodes, &options.cluster);
+    let services = model::resolve_services(&inv.objects, &pods, &options.cluster);
+    let dns = dns::records(&services, &pods, &options.cluster_domain);
+    Analysis {
+        objects: inv.objects,
+        diagnostics: inv.diagnostics,
+        nodes,
+        pods,
+        services,
+        dns,
+        cluster_domain: options.cluster_domain.clone(),
+    }
+}
+
+impl Analysis {
+    /// Resolve a name typed in a pod of `from_namespace`.
+    pub fn resolve_dns(&self, name: &str, from_namespace: &str) -> dns::Resolution {
+        dns::resolve(&self.dns, name, from_namespace, &self.cluster_domain)
+    }
+
+    pub fn service_object(&self, s: &model::ServiceModel) -> &Object {
+        &self.objects[s.object]
+    }
 }

@@ -19,6 +19,7 @@ pub fn load(sources: &Sources, options: &Options) -> Inventory {
     for (id, file) in sources.files.iter().enumerate() {
         load_source(&mut inv, id as SourceId, &file.text, options);
     }
+    inv.diagnostics.sort_by_key(|d| (d.primary.span.source, d.primary.span.start));
     inv
 }
 

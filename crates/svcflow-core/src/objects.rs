@@ -435,6 +435,9 @@ pub struct Object {
     pub kind_span: Option<Span>,
     pub name_span: Option<Span>,
     pub metadata_key: Option<Span>,
+    /// `metadata.ownerReferences` as (kind, name): a `kubectl get -o yaml` dump links Pods to
+    /// their ReplicaSet and ReplicaSets to their Deployment.
+    pub owners: Vec<(String, String)>,
     pub labels: Labels,
     pub annotations: Labels,
     pub body: Body,
@@ -502,7 +505,10 @@ impl<'a> Decoder<'a> {
             if !node.is_null() {
                 self.invalid(
                     node.span,
-                    format!("a Kubernetes object must be a mapping with `kind` and `metadata`, found {}", node.type_name()),
+                    format!(
+                        "a Kubernetes object must be a mapping with `kind` and `metadata`, found {}",
+                        node.type_name()
+                    ),
                 );
             }
             return None;
@@ -513,7 +519,9 @@ impl<'a> Decoder<'a> {
         let metadata = node.entry("metadata");
         let name_entry = metadata.and_then(|m| m.value.entry("name"));
         let name = name_entry
-            .and_then(|e| e.value.str_value().map(str::to_string).or_else(|| e.value.as_scalar().map(|s| s.text.clone())))
+            .and_then(|e| {
+                e.value.str_value().map(str::to_string).or_else(|| e.value.as_scalar().map(|s| s.text.clone()))
+            })
             .unwrap_or_default();
         let ns_entry = metadata.and_then(|m| m.value.entry("namespace"));
         let ns = ns_entry.and_then(|e| e.value.str_value()).filter(|s| !s.is_empty());
@@ -530,10 +538,9 @@ impl<'a> Decoder<'a> {
             }
         }
         let (labels, annotations) = match metadata {
-            Some(m) if m.value.as_map().is_some() => (
-                self.labels(m.value.entry("labels")),
-                self.labels(m.value.entry("annotations")),
-            ),
+            Some(m) if m.value.as_map().is_some() => {
+                (self.labels(m.value.entry("labels")), self.labels(m.value.entry("annotations")))
+            }
             Some(m) if !m.value.is_null() => {
                 self.invalid(m.value.span, format!("`metadata` must be an object, found {}", m.value.type_name()));
                 (Labels::default(), Labels::default())
@@ -564,6 +571,15 @@ impl<'a> Decoder<'a> {
             kind_span: kind_entry.map(|e| e.value.span),
             name_span: name_entry.map(|e| e.value.span),
             metadata_key: metadata.map(|e| e.key.span),
+            owners: metadata
+                .and_then(|m| m.value.get("ownerReferences"))
+                .and_then(|o| o.as_seq())
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|r| {
+                    Some((r.get("kind")?.str_value()?.to_string(), r.get("name")?.str_value()?.to_string()))
+                })
+                .collect(),
             labels,
             annotations,
             body,
@@ -945,10 +961,12 @@ impl<'a> Decoder<'a> {
             let (conds, _) = self.seq(&st.value, "conditions", "status.conditions");
             for c in conds {
                 if c.get("type").and_then(|t| t.str_value()) == Some("Ready") {
-                    let v = c.get("status").and_then(|v| v.str_value().map(str::to_string).or_else(|| match v.typed() {
-                        Some(Typed::Bool(b)) => Some(if b { "True".into() } else { "False".into() }),
-                        _ => None,
-                    }));
+                    let v = c.get("status").and_then(|v| {
+                        v.str_value().map(str::to_string).or_else(|| match v.typed() {
+                            Some(Typed::Bool(b)) => Some(if b { "True".into() } else { "False".into() }),
+                            _ => None,
+                        })
+                    });
                     status.ready = v.map(|v| v == "True");
                     status.ready_span = Some(c.span);
                 }
@@ -1006,13 +1024,15 @@ impl<'a> Decoder<'a> {
     fn slice_port(&mut self, p: &Node) -> SlicePort {
         let name_entry = p.entry("name");
         SlicePort {
-            name: name_entry.and_then(|e| {
-                if e.value.is_null() {
-                    None
-                } else {
-                    e.value.str_value().map(str::to_string)
-                }
-            }),
+            name: name_entry.and_then(
+                |e| {
+                    if e.value.is_null() {
+                        None
+                    } else {
+                        e.value.str_value().map(str::to_string)
+                    }
+                },
+            ),
             name_span: name_entry.map(|e| e.key.span),
             port: self.int(p, "port", "ports[].port").map(|f| f.value),
             protocol: self.string(p, "protocol", "ports[].protocol").map(|f| f.value),
@@ -1070,7 +1090,12 @@ impl<'a> Decoder<'a> {
         let s = &spec.value;
         let mut np = NetworkPolicy {
             pod_selector: self.label_selector(s.entry("podSelector"), "spec.podSelector").unwrap_or_default(),
-            policy_types: self.string_list(s, "policyTypes", "spec.policyTypes").0.into_iter().map(|f| f.value).collect(),
+            policy_types: self
+                .string_list(s, "policyTypes", "spec.policyTypes")
+                .0
+                .into_iter()
+                .map(|f| f.value)
+                .collect(),
             ..Default::default()
         };
         for (key, peer_key) in [("ingress", "from"), ("egress", "to")] {
@@ -1082,7 +1107,9 @@ impl<'a> Decoder<'a> {
                 for p in ports {
                     rule.ports.push(PolicyPort {
                         port: self.int_or_string(p, "port", "ports[].port"),
-                        protocol: self.string(p, "protocol", "ports[].protocol").map_or_else(|| "TCP".into(), |f| f.value),
+                        protocol: self
+                            .string(p, "protocol", "ports[].protocol")
+                            .map_or_else(|| "TCP".into(), |f| f.value),
                         span: p.span,
                     });
                 }
@@ -1091,7 +1118,11 @@ impl<'a> Decoder<'a> {
                     rule.peers.push(PolicyPeer {
                         pod_selector: self.label_selector(p.entry("podSelector"), "podSelector"),
                         namespace_selector: self.label_selector(p.entry("namespaceSelector"), "namespaceSelector"),
-                        ip_block: p.get("ipBlock").and_then(|b| b.get("cidr")).and_then(|c| c.str_value()).map(str::to_string),
+                        ip_block: p
+                            .get("ipBlock")
+                            .and_then(|b| b.get("cidr"))
+                            .and_then(|c| c.str_value())
+                            .map(str::to_string),
                     });
                 }
                 out.push(rule);
@@ -1160,7 +1191,8 @@ impl<'a> Decoder<'a> {
             c.masquerade_all = Some(v);
         }
         if let Some(dl) = self.map(node, "detectLocal", "detectLocal") {
-            c.bridge_interface = self.string(&dl.value, "bridgeInterface", "detectLocal.bridgeInterface").map(|f| f.value);
+            c.bridge_interface =
+                self.string(&dl.value, "bridgeInterface", "detectLocal.bridgeInterface").map(|f| f.value);
             c.interface_name_prefix =
                 self.string(&dl.value, "interfaceNamePrefix", "detectLocal.interfaceNamePrefix").map(|f| f.value);
         }

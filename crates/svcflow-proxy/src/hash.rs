@@ -140,7 +140,10 @@ mod tests {
     #[test]
     fn nft_names() {
         assert_eq!(nft_hash_and_truncate("ns1/svc1/tcp/p80"), "ULMVA6XW-ns1/svc1/tcp/p80");
-        assert_eq!(nft_hash_and_truncate("ns1/svc1/tcp/p80__10.180.0.1/80"), "5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80");
+        assert_eq!(
+            nft_hash_and_truncate("ns1/svc1/tcp/p80__10.180.0.1/80"),
+            "5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80"
+        );
         let long = "x".repeat(300);
         let t = nft_hash_and_truncate(&long);
         assert_eq!(t.len(), 240);

@@ -328,7 +328,8 @@ fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
     }
 
     // The KUBE-NODEPORTS tail jump(s) — always the last rules of nat KUBE-SERVICES.
-    const TAIL: &str = "-m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\"";
+    const TAIL: &str =
+        "-m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\"";
     if ctx.npa.match_all {
         let excl = if is_v6 {
             " ! -d ::1/128"
@@ -694,8 +695,7 @@ fn write_service_port(
         if let Some(t) = sp.affinity {
             for &i in list {
                 let e = &sp.endpoints[i];
-                let comment =
-                    if large { String::new() } else { format!("-m comment --comment \"{s} -> {}\" ", e.id) };
+                let comment = if large { String::new() } else { format!("-m comment --comment \"{s} -> {}\" ", e.id) };
                 out.rule(
                     Table::Nat,
                     chain,
@@ -746,13 +746,7 @@ fn write_service_port(
         let o = spans(&[sp.span, e.span, e.port_span]);
         out.rule(Table::Nat, chain, &format!("{comment}-s {} -j KUBE-MARK-MASQ", e.ip), o.clone(), svc);
         let affinity = if sp.affinity.is_some() { format!("-m recent --name {chain} --set ") } else { String::new() };
-        out.rule(
-            Table::Nat,
-            chain,
-            &format!("{comment}{affinity}{mp} -j DNAT --to-destination {}", e.id),
-            o,
-            svc,
-        );
+        out.rule(Table::Nat, chain, &format!("{comment}{affinity}{mp} -j DNAT --to-destination {}", e.id), o, svc);
     }
 
     // Summary for the flow view.

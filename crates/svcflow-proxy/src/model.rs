@@ -259,10 +259,18 @@ impl ProxyConfig {
         ProxyConfig {
             node_name: "test-node".to_string(),
             node_ip: Some("192.168.0.2".to_string()),
-            node_addresses: ["127.0.0.1", "::1", "192.168.0.2", "192.168.1.2", "192.168.99.11", "2001:db8::1", "2001:db8:1::2"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            node_addresses: [
+                "127.0.0.1",
+                "::1",
+                "192.168.0.2",
+                "192.168.1.2",
+                "192.168.99.11",
+                "2001:db8::1",
+                "2001:db8:1::2",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
             cluster_cidr: Some("10.0.0.0/8,fd00:10::/64".to_string()),
             detect_local_mode: DetectLocalMode::ClusterCIDR,
             random_fully: false,

@@ -104,16 +104,18 @@ impl Nft {
 
     fn set(&mut self, name: &str, props: &str) {
         let prefix = &self.prefix;
-        self.sets
-            .entry(name.to_string())
-            .or_insert_with(|| NftContainer { decl: format!("add set {prefix} {name} {{ {props} }}\n"), elements: Vec::new() });
+        self.sets.entry(name.to_string()).or_insert_with(|| NftContainer {
+            decl: format!("add set {prefix} {name} {{ {props} }}\n"),
+            elements: Vec::new(),
+        });
     }
 
     fn map(&mut self, name: &str, props: &str) {
         let prefix = &self.prefix;
-        self.maps
-            .entry(name.to_string())
-            .or_insert_with(|| NftContainer { decl: format!("add map {prefix} {name} {{ {props} }}\n"), elements: Vec::new() });
+        self.maps.entry(name.to_string()).or_insert_with(|| NftContainer {
+            decl: format!("add map {prefix} {name} {{ {props} }}\n"),
+            elements: Vec::new(),
+        });
     }
 
     fn element(&mut self, is_map: bool, name: &str, key: &[&str], comment: Option<&str>, value: Option<&str>) {
@@ -291,7 +293,11 @@ fn setup(nft: &mut Nft, ctx: &Ctx) {
             None,
         );
     } else {
-        nft.rule("services", &format!("{ipx} daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports"), None);
+        nft.rule(
+            "services",
+            &format!("{ipx} daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports"),
+            None,
+        );
     }
 }
 
@@ -413,7 +419,11 @@ fn write_service_port(nft: &mut Nft, ctx: &Ctx, sp: &SvcPort) {
                     Some("short-circuit pod traffic"),
                 );
             }
-            nft.rule(&external_chain, "fib saddr type local jump mark-for-masquerade", Some("masquerade local traffic"));
+            nft.rule(
+                &external_chain,
+                "fib saddr type local jump mark-for-masquerade",
+                Some("masquerade local traffic"),
+            );
             nft.rule(
                 &external_chain,
                 &format!("fib saddr type local goto {cluster_chain}"),

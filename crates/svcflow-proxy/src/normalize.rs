@@ -186,7 +186,10 @@ fn parse_dump(data: &str) -> Result<Vec<ParsedTable>, String> {
         }
         if state == State::Table {
             let name = line.strip_prefix('*').ok_or_else(|| {
-                format!("could not parse iptables data (table {} starts with {line:?} not a table name)", tables.len() + 1)
+                format!(
+                    "could not parse iptables data (table {} starts with {line:?} not a table name)",
+                    tables.len() + 1
+                )
             })?;
             tables.push(ParsedTable { name: name.to_string(), chains: Vec::new() });
             state = State::ChainDecls;

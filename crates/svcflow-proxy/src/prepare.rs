@@ -422,10 +422,7 @@ fn validate_service(s: &ProxyService) -> Result<(), ProxyError> {
             return Err(ProxyError::new(format!("{r}: nodePort {} is out of range (0-65535)", p.node_port), at));
         }
         if protocol_of(&p.protocol).is_none() {
-            return Err(ProxyError::new(
-                format!("{r}: invalid protocol {:?} (want TCP, UDP or SCTP)", p.protocol),
-                at,
-            ));
+            return Err(ProxyError::new(format!("{r}: invalid protocol {:?} (want TCP, UDP or SCTP)", p.protocol), at));
         }
     }
     if !(0..=65535).contains(&s.health_check_node_port) {
@@ -548,7 +545,8 @@ pub(crate) fn prepare(
         if sl.address_type != family.api_name() {
             continue;
         }
-        let svc_name = sl.service_name.clone().or_else(|| sl.labels.get(LABEL_SERVICE_NAME).cloned()).unwrap_or_default();
+        let svc_name =
+            sl.service_name.clone().or_else(|| sl.labels.get(LABEL_SERVICE_NAME).cloned()).unwrap_or_default();
         if svc_name.is_empty() {
             warnings.push(ProxyError::new(
                 format!("{r}: no {LABEL_SERVICE_NAME} label; kube-proxy ignores the slice"),
@@ -565,7 +563,8 @@ pub(crate) fn prepare(
         }
         let by_name = slices_by_svc.entry((sl.namespace.clone(), svc_name)).or_default();
         if by_name.insert(sl.name.clone(), sl).is_some() {
-            warnings.push(ProxyError::new(format!("{r}: defined more than once; the last definition is used"), sl.span));
+            warnings
+                .push(ProxyError::new(format!("{r}: defined more than once; the last definition is used"), sl.span));
         }
         for p in &sl.ports {
             let at = p.span.or(sl.span);
@@ -573,7 +572,10 @@ pub(crate) fn prepare(
                 warnings.push(ProxyError::new(format!("{r}: a port has no name field; kube-proxy ignores it"), at));
             } else if p.port.unwrap_or(0) == 0 {
                 warnings.push(ProxyError::new(
-                    format!("{r}: port {:?} has no port number; kube-proxy ignores it", p.name.as_deref().unwrap_or("")),
+                    format!(
+                        "{r}: port {:?} has no port number; kube-proxy ignores it",
+                        p.name.as_deref().unwrap_or("")
+                    ),
                     at,
                 ));
             }
@@ -751,8 +753,7 @@ pub(crate) fn prepare(
                     if set.contains_key(&id) && terminating {
                         continue;
                     }
-                    let is_local =
-                        !ctx.node_name.is_empty() && e.node_name.as_deref() == Some(ctx.node_name.as_str());
+                    let is_local = !ctx.node_name.is_empty() && e.node_name.as_deref() == Some(ctx.node_name.as_str());
                     set.insert(
                         id.clone(),
                         Ep {

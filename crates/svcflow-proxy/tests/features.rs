@@ -20,13 +20,7 @@ fn lb(ip: &str) -> ProxyLbIngress {
 #[test]
 fn cluster_ip_multi_port() {
     let services = vec![
-        svc(
-            "default",
-            "web",
-            ServiceType::ClusterIP,
-            "172.30.0.10",
-            &[("", "TCP", 80, 0)],
-        ),
+        svc("default", "web", ServiceType::ClusterIP, "172.30.0.10", &[("", "TCP", 80, 0)]),
         svc(
             "ns1",
             "dns",
@@ -37,7 +31,14 @@ fn cluster_ip_multi_port() {
     ];
     let slices = vec![
         // Unnamed service port ↔ slice port named "".
-        slice("default", "web", "web-abc", "IPv4", vec![ep("10.0.1.2"), ep("10.0.1.10"), ep("10.0.1.3")], &[("", 8080, "TCP")]),
+        slice(
+            "default",
+            "web",
+            "web-abc",
+            "IPv4",
+            vec![ep("10.0.1.2"), ep("10.0.1.10"), ep("10.0.1.3")],
+            &[("", 8080, "TCP")],
+        ),
         slice(
             "ns1",
             "dns",
@@ -162,7 +163,8 @@ fn etp_local_without_local_endpoints() {
     s.external_traffic_policy_local = true;
     s.health_check_node_port = 30999;
     s.lb_ingress = vec![lb("1.2.3.60")];
-    let slices = vec![slice("ns1", "local", "local-1", "IPv4", vec![ep_on("10.0.7.2", "other-node")], &[("p80", 80, "TCP")])];
+    let slices =
+        vec![slice("ns1", "local", "local-1", "IPv4", vec![ep_on("10.0.7.2", "other-node")], &[("p80", 80, "TCP")])];
     let out = gen(&[s], &slices, &ProxyConfig::test_harness());
     golden("etp_local_without_local.txt", out.text());
 }
@@ -175,7 +177,8 @@ fn etp_local_ignored_for_cluster_ip() {
     let mut s = svc("ns1", "plain", ServiceType::ClusterIP, "172.30.0.61", &[("p80", "TCP", 80, 0)]);
     s.external_traffic_policy_local = true;
     s.health_check_node_port = 30998;
-    let slices = vec![slice("ns1", "plain", "plain-1", "IPv4", vec![ep_on("10.0.7.3", "other-node")], &[("p80", 80, "TCP")])];
+    let slices =
+        vec![slice("ns1", "plain", "plain-1", "IPv4", vec![ep_on("10.0.7.3", "other-node")], &[("p80", 80, "TCP")])];
     let out = gen(&[s], &slices, &ProxyConfig::test_harness());
     golden("etp_local_ignored.txt", out.text());
 }
@@ -345,8 +348,13 @@ fn ipv6() {
 /// endpoints collapse (the terminating duplicate loses).
 #[test]
 fn named_ports() {
-    let services =
-        vec![svc("ns1", "named", ServiceType::ClusterIP, "172.30.0.110", &[("http", "TCP", 80, 0), ("metrics", "TCP", 9090, 0)])];
+    let services = vec![svc(
+        "ns1",
+        "named",
+        ServiceType::ClusterIP,
+        "172.30.0.110",
+        &[("http", "TCP", 80, 0), ("metrics", "TCP", 9090, 0)],
+    )];
     let mut nameless = slice("ns1", "named", "named-c", "IPv4", vec![ep("10.0.15.9")], &[("http", 80, "TCP")]);
     nameless.ports[0].name = None;
     let mut dup_term = ep("10.0.15.1");

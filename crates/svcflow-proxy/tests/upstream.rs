@@ -68,10 +68,13 @@ fn sort_nft(tx: &str) -> String {
         if wa.len() < 5 || wb.len() < 5 {
             return std::cmp::Ordering::Equal;
         }
-        order(wb[1])
-            .cmp(&order(wa[1]))
-            .then_with(|| wa[4].cmp(wb[4]))
-            .then_with(|| if wa[1] == "rule" { std::cmp::Ordering::Equal } else { a.cmp(b) })
+        order(wb[1]).cmp(&order(wa[1])).then_with(|| wa[4].cmp(wb[4])).then_with(|| {
+            if wa[1] == "rule" {
+                std::cmp::Ordering::Equal
+            } else {
+                a.cmp(b)
+            }
+        })
     });
     lines.join("\n")
 }

@@ -39,12 +39,10 @@ fn section14_structured_output() {
     let (services, slices) = inputs();
     let out = generate_iptables(&services, &slices, &ProxyConfig::test_harness()).unwrap();
     // Rules concatenated in order are exactly the rule lines of the text.
-    let rule_lines: Vec<&str> =
-        out.text().lines().filter(|l| l.starts_with("-A ") || l.starts_with("-X ")).collect();
+    let rule_lines: Vec<&str> = out.text().lines().filter(|l| l.starts_with("-A ") || l.starts_with("-X ")).collect();
     let rules: Vec<&str> = out.rules.iter().map(|r| r.text.as_str()).collect();
     assert_eq!(rule_lines, rules);
-    let chain_lines: Vec<String> =
-        out.text().lines().filter(|l| l.starts_with(':')).map(|l| l.to_string()).collect();
+    let chain_lines: Vec<String> = out.text().lines().filter(|l| l.starts_with(':')).map(|l| l.to_string()).collect();
     let chains: Vec<String> = out.chains.iter().map(|c| format!(":{} - [0:0]", c.name)).collect();
     assert_eq!(chain_lines, chains);
 

@@ -29,7 +29,7 @@ fn texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
 async fn default_example_lists_its_objects() {
     let root = mount();
     tick().await;
-    assert_eq!(texts(&root, ".object"), vec!["Service/shop/webline 2", "Deployment/shop/webline 16"]);
+    assert_eq!(texts(&root, ".object"), vec!["Service/shop/webline 2", "Deployment/shop/webline 15"]);
 }
 
 #[wasm_bindgen_test]
@@ -37,7 +37,9 @@ async fn typing_yaml_updates_the_object_list() {
     let root = mount();
     tick().await;
     let area: HtmlTextAreaElement = root.query_selector("textarea").unwrap().unwrap().dyn_into().unwrap();
-    area.set_value("kind: Service\nmetadata:\n  name: api\n  namespace: prod\n---\n\nkind: Pod\nmetadata:\n  name: p1\n");
+    area.set_value(
+        "kind: Service\nmetadata:\n  name: api\n  namespace: prod\n---\n\nkind: Pod\nmetadata:\n  name: p1\n",
+    );
     let init = InputEventInit::new();
     init.set_bubbles(true);
     area.dispatch_event(&InputEvent::new_with_event_init_dict("input", &init).unwrap()).unwrap();

@@ -6,7 +6,13 @@ use std::path::PathBuf;
 use svcflow_proxy::*;
 
 /// A Service with the given ports `(name, protocol, port, nodePort)`.
-pub fn svc(ns: &str, name: &str, type_: ServiceType, cluster_ip: &str, ports: &[(&str, &str, i32, i32)]) -> ProxyService {
+pub fn svc(
+    ns: &str,
+    name: &str,
+    type_: ServiceType,
+    cluster_ip: &str,
+    ports: &[(&str, &str, i32, i32)],
+) -> ProxyService {
     ProxyService {
         namespace: ns.into(),
         name: name.into(),

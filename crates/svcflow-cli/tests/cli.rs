@@ -1,0 +1,102 @@
+//! The `svcflow` binary end to end: arguments, files, stdin, exit codes.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn svcflow() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_svcflow"))
+}
+
+/// `tests/fixtures/<rel>` at the workspace root.
+fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(rel)
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = svcflow()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("svcflow binary (cargo build -p svcflow-cli)");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn version() {
+    let (code, out, _) = run(&["--version"], None);
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), format!("svcflow {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn objects_lists_kind_namespace_name_and_file_line() {
+    let f = fixture("engine/frontend-backend.yaml");
+    let f = f.to_str().unwrap();
+    let (code, out, _) = run(&["objects", f], None);
+    assert_eq!(code, 0);
+    assert_eq!(out, format!("Service/shop/web     {f}:2\nDeployment/shop/web  {f}:15\n"));
+}
+
+#[test]
+fn objects_from_stdin_and_several_files() {
+    let (code, out, _) = run(&["objects", "-"], Some("kind: Pod\nmetadata:\n  name: p\n"));
+    assert_eq!(code, 0);
+    assert_eq!(out, "Pod/default/p  -:1\n");
+    let f = fixture("engine/statefulset-headless.yaml");
+    let (code, out, _) =
+        run(&["objects", "-n", "x", "-", f.to_str().unwrap()], Some("kind: Pod\nmetadata:\n  name: p\n"));
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 3);
+    assert!(out.starts_with("Pod/x/p"));
+}
+
+#[test]
+fn objects_reports_invalid_yaml_with_line_and_column() {
+    let (code, out, err) = run(
+        &["objects", "-"],
+        Some("kind: Pod\nmetadata:\n  name: p\n---\na: [\n---\nkind: Service\nmetadata:\n  name: s\n"),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 2);
+    assert!(err.contains("-:") && err.contains("error[invalid-yaml]"), "{err}");
+}
+
+#[test]
+fn missing_file_and_unknown_command_are_usage_errors() {
+    assert_eq!(run(&["objects", "/nonexistent.yaml"], None).0, 2);
+    assert_eq!(run(&["frobnicate", "x"], None).0, 2);
+    assert_eq!(run(&["objects"], None).0, 2);
+    assert_eq!(run(&["objects", "--bogus", "1", "-"], Some("")).0, 2);
+}
+
+#[test]
+fn dns_resolve_from_another_namespace_is_nxdomain() {
+    let f = fixture("engine/frontend-backend.yaml");
+    let (code, out, _) = run(&["dns", f.to_str().unwrap(), "--resolve", "web", "--from-namespace", "default"], None);
+    assert_eq!(code, 1);
+    assert!(out.contains("NXDOMAIN"), "{out}");
+    let (code, out, _) = run(&["dns", f.to_str().unwrap(), "--resolve", "web", "--from-namespace", "shop"], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("web.shop.svc.cluster.local.\tA\t"), "{out}");
+}
+
+#[test]
+fn endpoints_show_excluded_pods_with_reason() {
+    let f = fixture("engine/kubectl-list.yaml");
+    let (code, out, _) = run(&["endpoints", f.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("10.244.1.7:8080,10.244.2.9:8080 (not ready)"), "{out}");
+    assert!(out.contains("excluded prod/api-5d9f7c-fghij (not ready)"), "{out}");
+}

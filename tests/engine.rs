@@ -1,0 +1,81 @@
+//! Snapshot tests of the engine's model over `tests/fixtures/engine/*.yaml`: the services with
+//! their addresses, the pods, the endpoints (and every excluded pod with its reason), the DNS
+//! records, and the findings of reading the input.
+
+use svcflow_core::{analyze, report, Options, Sources};
+use svcflow_tests::fixtures;
+
+fn describe(name: &str, text: &str) -> String {
+    let sources = Sources::single(name, text);
+    let a = analyze(&sources, &Options::default());
+    let mut out = String::new();
+    out.push_str("# objects\n");
+    for o in &a.objects {
+        out.push_str(&format!("{}  line {}\n", o.reference(), sources.line_col(o.span).line));
+    }
+    out.push_str("# findings\n");
+    for d in &a.diagnostics {
+        let lc = sources.line_col(d.primary.span);
+        out.push_str(&format!("{}:{} {} {}\n", lc.line, lc.column, d.rule, d.message));
+    }
+    out.push_str("# model\n");
+    out.push_str(&report::summary(&a));
+    out.push_str("# endpoints\n");
+    out.push_str(&report::endpoints_table(&a));
+    out.push_str("# dns\n");
+    out.push_str(&report::dns_records(&a));
+    out
+}
+
+#[test]
+fn engine_fixtures() {
+    let files = fixtures("engine");
+    assert!(files.len() >= 5, "fixtures missing: {files:?}");
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        insta::assert_snapshot!(name.clone(), describe(&name, &text));
+    }
+}
+
+#[test]
+fn dns_search_path_from_a_namespace() {
+    let text = std::fs::read_to_string(svcflow_tests::fixture("engine/frontend-backend.yaml")).unwrap();
+    let a = analyze(&Sources::single("a", text), &Options::default());
+    // Short name from the Service's own namespace: the first search domain answers.
+    let r = a.resolve_dns("web", "shop");
+    assert_eq!(r.attempts.len(), 1);
+    assert_eq!(r.answers[0].name, "web.shop.svc.cluster.local");
+    // Short name from another namespace: NXDOMAIN through the whole search list.
+    let r = a.resolve_dns("web", "default");
+    assert!(r.is_nxdomain());
+    assert_eq!(
+        r.attempts.iter().map(|x| x.query.as_str()).collect::<Vec<_>>(),
+        ["web.default.svc.cluster.local", "web.svc.cluster.local", "web.cluster.local", "web"]
+    );
+    // `name.namespace` works from anywhere (second search domain).
+    let r = a.resolve_dns("web.shop", "default");
+    assert_eq!(r.answers.len(), 1);
+    assert_eq!(r.attempts.len(), 2);
+    // SRV for the named port.
+    let r = a.resolve_dns("_http._tcp.web.shop.svc.cluster.local.", "default");
+    assert_eq!(r.answers[0].rtype, "SRV");
+    // Outside the cluster domain: forwarded upstream.
+    assert!(a.resolve_dns("example.com", "shop").upstream);
+}
+
+#[test]
+fn cluster_domain_is_configurable() {
+    let text = std::fs::read_to_string(svcflow_tests::fixture("engine/frontend-backend.yaml")).unwrap();
+    let options = Options { cluster_domain: "corp.internal".into(), ..Options::default() };
+    let a = analyze(&Sources::single("a", text), &options);
+    assert!(a.dns.iter().any(|r| r.name == "web.shop.svc.corp.internal"));
+    assert!(!a.resolve_dns("web", "shop").is_nxdomain());
+}
+
+#[test]
+fn default_namespace_is_overridable() {
+    let options = Options { default_namespace: "team-a".into(), ..Options::default() };
+    let a = analyze(&Sources::single("a", "kind: Service\nmetadata:\n  name: x\n"), &options);
+    assert_eq!(a.objects[0].reference(), "Service/team-a/x");
+}
