@@ -15,11 +15,31 @@ Commands:
   objects     list the objects found, with their file and line
   dns         the DNS records CoreDNS would serve; --resolve NAME --from-namespace NS answers one query
   endpoints   per Service port, the endpoints (like kubectl get endpointslices) and every pod left out, with why
+  iptables    the iptables-restore input kube-proxy would write on one node (--format text|normalized|json)
+  nftables    the same as kube-proxy's nftables ruleset
+  ipvs        the same as an `ipvsadm -Ln` table
+  graph       the DNS -> Service -> kube-proxy -> Pod flow (--format mermaid|dot|json)
   help        show this help
 
 Options:
   -n, --namespace NS       namespace of objects without one (default: default)
   --cluster-domain D       cluster DNS domain (default: cluster.local)
+
+kube-proxy options (iptables, nftables, ipvs, graph; named as kube-proxy names them; a
+KubeProxyConfiguration and a Node in the input give the same settings, flags win):
+  --hostname-override NAME         node name (default: a Node of the input, else node-1)
+  --node-ip IP                     the node's primary IP
+  --node-addresses IP,...          the node's local addresses (for --nodeport-addresses)
+  --node-labels k=v,...            node labels (topology.kubernetes.io/zone for hints)
+  --ip-family ipv4|ipv6            one document per family (default ipv4)
+  --cluster-cidr CIDR              pod CIDR; enables the ClusterCIDR local-traffic detector
+  --detect-local-mode MODE         ClusterCIDR | NodeCIDR | BridgeInterface | InterfaceNamePrefix
+  --pod-bridge-interface IF        for BridgeInterface
+  --pod-interface-name-prefix P    for InterfaceNamePrefix
+  --masquerade-all                 SNAT all traffic to ClusterIPs
+  --iptables-masquerade-bit N      default 14 (mark 0x00004000)
+  --nodeport-addresses CIDR,...    which local addresses accept NodePorts (default all)
+  --iptables-localhost-nodeports=true|false
   -V, --version        print the version
   -h, --help           print this help
 ";
@@ -109,6 +129,10 @@ fn run(args: Vec<std::ffi::OsString>) -> Result<u8, String> {
         Some("objects") => cmd_objects(&common),
         Some("dns") => cmd_dns(&common),
         Some("endpoints") => cmd_endpoints(&common),
+        Some("iptables") => cmd_proxy(&common, ProxyMode::Iptables),
+        Some("nftables") => cmd_proxy(&common, ProxyMode::Nftables),
+        Some("ipvs") => cmd_proxy(&common, ProxyMode::Ipvs),
+        Some("graph") => cmd_graph(&common),
         Some("help") | None => {
             print!("{USAGE}");
             Ok(if command.is_none() { EXIT_USAGE } else { 0 })
@@ -224,5 +248,200 @@ fn cmd_endpoints(common: &Common) -> Result<u8, String> {
     let analysis = svcflow_core::analyze(&sources, &common.options);
     print_diagnostics_brief(&sources, &analysis.diagnostics);
     print!("{}", svcflow_core::report::endpoints_table(&analysis));
+    Ok(0)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum ProxyMode {
+    Iptables,
+    Nftables,
+    Ipvs,
+}
+
+const PROXY_FLAGS: &[&str] = &[
+    "hostname-override",
+    "node-ip",
+    "node-addresses",
+    "node-labels",
+    "ip-family",
+    "cluster-cidr",
+    "detect-local-mode",
+    "pod-bridge-interface",
+    "pod-interface-name-prefix",
+    "masquerade-all",
+    "iptables-masquerade-bit",
+    "nodeport-addresses",
+    "iptables-localhost-nodeports",
+];
+
+fn parse_bool(flag: &str, v: &str) -> Result<bool, String> {
+    match v {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(format!("--{flag} expects true or false, got `{v}`")),
+    }
+}
+
+fn list(v: &str) -> Vec<String> {
+    v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+fn proxy_flags(common: &Common) -> Result<svcflow_core::kube_proxy::ProxyFlags, String> {
+    use svcflow_core::kube_proxy::ProxyFlags;
+    let mut f = ProxyFlags::default();
+    for (k, v) in &common.flags {
+        match k.as_str() {
+            "hostname-override" => f.hostname_override = Some(v.clone()),
+            "node-ip" => {
+                for ip in list(v) {
+                    ip.parse::<std::net::IpAddr>().map_err(|_| format!("--node-ip: `{ip}` is not an IP address"))?;
+                }
+                f.node_ip = Some(v.clone());
+            }
+            "node-addresses" => {
+                for ip in list(v) {
+                    ip.parse::<std::net::IpAddr>()
+                        .map_err(|_| format!("--node-addresses: `{ip}` is not an IP address"))?;
+                }
+                f.node_addresses = Some(list(v));
+            }
+            "node-labels" => {
+                let mut labels = std::collections::BTreeMap::new();
+                for kv in list(v) {
+                    let (a, b) = kv.split_once('=').ok_or_else(|| format!("--node-labels: `{kv}` is not key=value"))?;
+                    labels.insert(a.to_string(), b.to_string());
+                }
+                f.node_labels = Some(labels);
+            }
+            "ip-family" => {
+                f.ip_family = Some(match v.to_ascii_lowercase().as_str() {
+                    "ipv4" | "4" => svcflow_proxy_family(false),
+                    "ipv6" | "6" => svcflow_proxy_family(true),
+                    _ => return Err(format!("--ip-family expects ipv4 or ipv6, got `{v}`")),
+                })
+            }
+            "cluster-cidr" => f.cluster_cidr = Some(v.clone()),
+            "detect-local-mode" => f.detect_local_mode = Some(v.clone()),
+            "pod-bridge-interface" => f.pod_bridge_interface = Some(v.clone()),
+            "pod-interface-name-prefix" => f.pod_interface_name_prefix = Some(v.clone()),
+            "masquerade-all" => f.masquerade_all = Some(parse_bool(k, v)?),
+            "iptables-masquerade-bit" => {
+                f.masquerade_bit =
+                    Some(v.parse().map_err(|_| format!("--iptables-masquerade-bit expects a number, got `{v}`"))?)
+            }
+            "nodeport-addresses" => f.nodeport_addresses = Some(list(v)),
+            "iptables-localhost-nodeports" => f.localhost_nodeports = Some(parse_bool(k, v)?),
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
+fn svcflow_proxy_family(v6: bool) -> svcflow_core::kube_proxy::IpFamily {
+    if v6 {
+        svcflow_core::kube_proxy::IpFamily::V6
+    } else {
+        svcflow_core::kube_proxy::IpFamily::V4
+    }
+}
+
+/// Print a kube-proxy error with the object and line it names.
+fn proxy_error(sources: &Sources, e: &svcflow_core::kube_proxy::ProxyError) -> String {
+    match e.span {
+        Some(span) => {
+            let lc = sources.line_col(span);
+            format!("{}:{}:{}: {}", sources.name(span.source), lc.line, lc.column, e.message)
+        }
+        None => e.message.clone(),
+    }
+}
+
+fn cmd_proxy(common: &Common, mode: ProxyMode) -> Result<u8, String> {
+    let mut known = PROXY_FLAGS.to_vec();
+    if mode == ProxyMode::Iptables {
+        known.push("format");
+    }
+    common.allow(&known)?;
+    let flags = proxy_flags(common)?;
+    let sources = read_sources(&common.files)?;
+    let analysis = svcflow_core::analyze(&sources, &common.options);
+    print_diagnostics_brief(&sources, &analysis.diagnostics);
+    let input = svcflow_core::kube_proxy::proxy_input(&analysis, &flags).map_err(|e| proxy_error(&sources, &e))?;
+    let (services, slices, config) = (&input.services, &input.slices, &input.config);
+    match mode {
+        ProxyMode::Iptables => {
+            let out = svcflow_core::kube_proxy::generate_iptables(services, slices, config)
+                .map_err(|e| proxy_error(&sources, &e))?;
+            for w in &out.warnings {
+                eprintln!("svcflow: warning: {}", proxy_error(&sources, w));
+            }
+            match common.flag("format").unwrap_or("text") {
+                "text" => print!("{}", out.text),
+                "normalized" => print!("{}", svcflow_core::kube_proxy::normalize_iptables(&out.text)),
+                "json" => println!("{}", iptables_json(&sources, &out)),
+                f => return Err(format!("--format for iptables is text, normalized or json, not `{f}`")),
+            }
+        }
+        ProxyMode::Nftables => print!(
+            "{}",
+            svcflow_core::kube_proxy::generate_nftables(services, slices, config)
+                .map_err(|e| proxy_error(&sources, &e))?
+        ),
+        ProxyMode::Ipvs => print!(
+            "{}",
+            svcflow_core::kube_proxy::generate_ipvs(services, slices, config).map_err(|e| proxy_error(&sources, &e))?
+        ),
+    }
+    Ok(0)
+}
+
+/// Rules with their provenance: every span becomes file/line/column.
+fn iptables_json(sources: &Sources, out: &svcflow_core::kube_proxy::IptablesOutput) -> String {
+    use serde_json::json;
+    let loc = |s: &svcflow_core::Span| {
+        let lc = sources.line_col(*s);
+        json!({"file": sources.name(s.source), "line": lc.line, "column": lc.column, "text": sources.slice(*s).lines().next().unwrap_or("")})
+    };
+    json!({
+        "text": out.text,
+        "rules": out.rules.iter().map(|r| json!({
+            "table": r.table, "chain": r.chain, "rule": r.text, "service": r.service,
+            "origin": r.origin.iter().map(loc).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "chains": out.chains,
+        "services": out.services,
+        "warnings": out.warnings.iter().map(|w| proxy_error(sources, w)).collect::<Vec<_>>(),
+    })
+    .to_string()
+}
+
+fn cmd_graph(common: &Common) -> Result<u8, String> {
+    let mut known = PROXY_FLAGS.to_vec();
+    known.push("format");
+    common.allow(&known)?;
+    let flags = proxy_flags(common)?;
+    let sources = read_sources(&common.files)?;
+    let analysis = svcflow_core::analyze(&sources, &common.options);
+    print_diagnostics_brief(&sources, &analysis.diagnostics);
+    let view = analysis.flow_view(&flags);
+    if let Err(e) = &view.iptables {
+        eprintln!("svcflow: kube-proxy chains not shown: {}", proxy_error(&sources, e));
+    }
+    match common.flag("format").unwrap_or("mermaid") {
+        "mermaid" => print!("{}", svcflow_core::flow::to_mermaid(&view.graph)),
+        "dot" => print!("{}", svcflow_core::flow::to_dot(&view.graph)),
+        "json" => {
+            let nodes: Vec<&svcflow_core::flow::FlowNode> = view.graph.nodes().map(|(_, n)| n).collect();
+            let edges: Vec<serde_json::Value> = view
+                .graph
+                .graph
+                .raw_edges()
+                .iter()
+                .map(|e| serde_json::json!({"from": e.source().index(), "to": e.target().index(), "label": e.weight.label, "status": e.weight.status}))
+                .collect();
+            println!("{}", serde_json::json!({"nodes": nodes, "edges": edges, "layout": view.layout}));
+        }
+        f => return Err(format!("--format for graph is mermaid, dot or json, not `{f}`")),
+    }
     Ok(0)
 }

@@ -6,6 +6,8 @@
 
 pub mod diag;
 pub mod dns;
+pub mod flow;
+pub mod kube_proxy;
 pub mod load;
 pub mod model;
 pub mod objects;
@@ -112,5 +114,23 @@ impl Analysis {
 
     pub fn service_object(&self, s: &model::ServiceModel) -> &Object {
         &self.objects[s.object]
+    }
+}
+
+/// kube-proxy's rules and the flow graph with its layout, for one analysis.
+pub struct FlowView {
+    /// kube-proxy's iptables output, or why it could not be generated (a bad IP in a manifest).
+    pub iptables: Result<svcflow_proxy::IptablesOutput, svcflow_proxy::ProxyError>,
+    pub graph: flow::FlowGraph,
+    pub layout: flow::Layout,
+}
+
+impl Analysis {
+    /// The flow graph with kube-proxy's chains (default node settings unless flags say otherwise).
+    pub fn flow_view(&self, flags: &kube_proxy::ProxyFlags) -> FlowView {
+        let iptables = kube_proxy::iptables(self, flags);
+        let graph = flow::build(self, iptables.as_ref().ok());
+        let layout = flow::layout(&graph);
+        FlowView { iptables, graph, layout }
     }
 }

@@ -1,0 +1,657 @@
+//! The flow graph: client / DNS name → Service → kube-proxy chains (`KUBE-SVC-…` →
+//! `KUBE-SEP-…`) → Pod, plus the external path (LoadBalancer / NodePort → Service) and
+//! ExternalName → external host. Every node and edge carries the spans of the YAML that
+//! produced it, so a UI can link both ways. Also its layout (computed here, in Rust, so every
+//! face draws the same picture) and its Mermaid and DOT renderings.
+
+use crate::model::{EndpointSource, ExclusionReason, ServiceModel};
+use crate::Analysis;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt::Write;
+use svcflow_proxy::{IptablesOutput, ServicePortSummary};
+use svcflow_source::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeKind {
+    /// A DNS name clients use (`web.shop.svc.cluster.local`).
+    Dns,
+    /// A LoadBalancer ingress IP, an external IP, or a NodePort on every node.
+    Entry,
+    Service,
+    /// A kube-proxy chain: `KUBE-SVC-…`, `KUBE-SVL-…`, `KUBE-EXT-…`, `KUBE-FW-…`.
+    Chain,
+    /// `KUBE-SEP-…`: one endpoint's DNAT.
+    Sep,
+    Pod,
+    /// An ExternalName's target host.
+    ExternalHost,
+    /// Where traffic ends without a backend (REJECT / DROP rule).
+    Reject,
+}
+
+/// Health of a node or edge, shown with an icon and words as well as a colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Ok,
+    Warning,
+    Error,
+    /// A pod that gets no traffic (not ready, no such port, other namespace).
+    Excluded,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FlowNode {
+    /// Stable id, e.g. `svc:shop/web`, `sep:KUBE-SEP-…`, `pod:shop/web-0`.
+    pub id: String,
+    pub kind: NodeKind,
+    /// Column of the diagram: 0 client/DNS/entry, 1 Service, 2 service chain, 3 endpoint chain,
+    /// 4 pods and external hosts.
+    pub lane: u8,
+    pub label: String,
+    /// Further lines (type, ClusterIP, ports; probability; Ready / excluded reason).
+    pub details: Vec<String>,
+    pub status: Status,
+    /// The YAML that produced this node.
+    pub spans: Vec<Span>,
+    /// Index into `Analysis::services` of the Service this node belongs to.
+    pub service: Option<usize>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FlowEdge {
+    pub label: String,
+    pub status: Status,
+    pub spans: Vec<Span>,
+}
+
+/// The graph, with petgraph for structure.
+#[derive(Clone, Debug, Default)]
+pub struct FlowGraph {
+    pub graph: DiGraph<FlowNode, FlowEdge>,
+}
+
+impl FlowGraph {
+    pub fn nodes(&self) -> impl Iterator<Item = (NodeIndex, &FlowNode)> {
+        self.graph.node_indices().map(move |i| (i, &self.graph[i]))
+    }
+
+    /// Nodes produced by YAML overlapping the byte range `start..end` of `source`.
+    pub fn nodes_at(&self, source: u32, start: u32, end: u32) -> Vec<NodeIndex> {
+        self.nodes()
+            .filter(|(_, n)| n.spans.iter().any(|s| s.source == source && s.start <= end && start <= s.end))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+struct Builder<'a> {
+    g: DiGraph<FlowNode, FlowEdge>,
+    ids: HashMap<String, NodeIndex>,
+    analysis: &'a Analysis,
+}
+
+impl Builder<'_> {
+    fn node(&mut self, node: FlowNode) -> NodeIndex {
+        if let Some(&i) = self.ids.get(&node.id) {
+            let existing = &mut self.g[i];
+            for s in node.spans {
+                if !existing.spans.contains(&s) {
+                    existing.spans.push(s);
+                }
+            }
+            return i;
+        }
+        let id = node.id.clone();
+        let i = self.g.add_node(node);
+        self.ids.insert(id, i);
+        i
+    }
+
+    fn edge(&mut self, a: NodeIndex, b: NodeIndex, label: impl Into<String>, status: Status, spans: Vec<Span>) {
+        if self.g.find_edge(a, b).is_none() {
+            self.g.add_edge(a, b, FlowEdge { label: label.into(), status, spans });
+        }
+    }
+}
+
+/// Build the flow graph. `proxy` is kube-proxy's output for this input (chain names and
+/// probabilities); without it the chain lanes stay empty.
+pub fn build(analysis: &Analysis, proxy: Option<&IptablesOutput>) -> FlowGraph {
+    let mut b = Builder { g: DiGraph::new(), ids: HashMap::new(), analysis };
+    let summaries: HashMap<(String, String, String, String), &ServicePortSummary> = proxy
+        .map(|p| {
+            p.services
+                .iter()
+                .map(|s| ((s.namespace.clone(), s.name.clone(), s.port_name.clone(), s.protocol.clone()), s))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (si, s) in analysis.services.iter().enumerate() {
+        service(&mut b, si, s, &summaries);
+    }
+    FlowGraph { graph: b.g }
+}
+
+fn service(
+    b: &mut Builder,
+    si: usize,
+    s: &ServiceModel,
+    summaries: &HashMap<(String, String, String, String), &ServicePortSummary>,
+) {
+    let obj = &b.analysis.objects[s.object];
+    let name_span = obj.anchor();
+    let fqdn = format!("{}.{}.svc.{}", s.name, s.namespace, b.analysis.cluster_domain);
+    let svc_ref = format!("{}/{}", s.namespace, s.name);
+
+    let mut details = vec![match (&s.cluster_ip, s.headless, &s.external_name) {
+        (_, _, Some(_)) => "ExternalName".to_string(),
+        (_, true, _) => format!("{} · headless", s.type_),
+        (Some(ip), _, _) => format!("{} · {ip}{}", s.type_, if s.cluster_ip_simulated { " (simulated)" } else { "" }),
+        _ => s.type_.clone(),
+    }];
+    for p in &s.ports {
+        let np = p.node_port.map(|n| format!(" · nodePort {n}")).unwrap_or_default();
+        let name = if p.name.is_empty() { String::new() } else { format!("{} ", p.name) };
+        details.push(format!("{name}{}/{} → {}{np}", p.port, p.protocol, p.target));
+    }
+    let has_ready = s.ports.iter().any(|p| p.endpoints.iter().any(|e| e.ready));
+    let status = if s.external_name.is_some() || s.endpoint_source == EndpointSource::None && s.ports.is_empty() {
+        Status::Ok
+    } else if has_ready {
+        Status::Ok
+    } else {
+        Status::Error
+    };
+    let svc_node = b.node(FlowNode {
+        id: format!("svc:{svc_ref}"),
+        kind: NodeKind::Service,
+        lane: 1,
+        label: svc_ref.clone(),
+        details,
+        status,
+        spans: vec![name_span, obj.span],
+        service: Some(si),
+    });
+    let dns_node = b.node(FlowNode {
+        id: format!("dns:{fqdn}"),
+        kind: NodeKind::Dns,
+        lane: 0,
+        label: fqdn.clone(),
+        details: vec![if s.external_name.is_some() {
+            "CNAME".into()
+        } else if s.headless {
+            "A: one record per ready pod".into()
+        } else {
+            "A: the ClusterIP".into()
+        }],
+        status: Status::Ok,
+        spans: vec![name_span],
+        service: Some(si),
+    });
+    b.edge(dns_node, svc_node, "resolves to", Status::Ok, vec![name_span]);
+
+    if let Some(host) = &s.external_name {
+        let is_ip = host.parse::<std::net::IpAddr>().is_ok();
+        let span = obj.service().and_then(|x| x.external_name.as_ref()).map(|f| f.span).unwrap_or(name_span);
+        let h = b.node(FlowNode {
+            id: format!("ext:{host}"),
+            kind: NodeKind::ExternalHost,
+            lane: 4,
+            label: host.clone(),
+            details: vec![if is_ip {
+                "an IP: CoreDNS publishes no record".into()
+            } else {
+                "external host (CNAME)".into()
+            }],
+            status: if is_ip { Status::Error } else { Status::Ok },
+            spans: vec![span],
+            service: Some(si),
+        });
+        b.edge(svc_node, h, "CNAME", if is_ip { Status::Error } else { Status::Ok }, vec![span]);
+        return;
+    }
+
+    // External entry points: LoadBalancer IPs and external IPs → Service; NodePorts.
+    for ip in s.lb_ingress.iter().chain(&s.external_ips) {
+        let kind = if s.lb_ingress.contains(ip) { "LoadBalancer" } else { "external IP" };
+        let e = b.node(FlowNode {
+            id: format!("entry:{svc_ref}:{ip}"),
+            kind: NodeKind::Entry,
+            lane: 0,
+            label: ip.clone(),
+            details: vec![kind.into()],
+            status: Status::Ok,
+            spans: vec![obj.span],
+            service: Some(si),
+        });
+        b.edge(e, svc_node, kind, Status::Ok, vec![]);
+    }
+    for p in &s.ports {
+        if let Some(np) = p.node_port {
+            let e = b.node(FlowNode {
+                id: format!("entry:{svc_ref}:nodeport:{np}"),
+                kind: NodeKind::Entry,
+                lane: 0,
+                label: format!("<node IP>:{np}"),
+                details: vec![format!(
+                    "NodePort{} on every node",
+                    if p.node_port_simulated { " (simulated)" } else { "" }
+                )],
+                status: if (30000..=32767).contains(&np) { Status::Ok } else { Status::Error },
+                spans: vec![p.span],
+                service: Some(si),
+            });
+            b.edge(e, svc_node, "NodePort", Status::Ok, vec![p.span]);
+        }
+    }
+
+    for p in &s.ports {
+        let port_label = if p.name.is_empty() { format!("{}/{}", p.port, p.protocol) } else { p.name.clone() };
+        let summary = summaries.get(&(s.namespace.clone(), s.name.clone(), p.name.clone(), p.protocol.clone()));
+        // Headless Services have no kube-proxy chains: clients connect to pods directly.
+        let chain = match summary {
+            Some(sum) => {
+                let target = sum.internal_target.clone();
+                if target.starts_with("KUBE-") {
+                    let c = b.node(FlowNode {
+                        id: format!("chain:{target}"),
+                        kind: NodeKind::Chain,
+                        lane: 2,
+                        label: target.clone(),
+                        details: vec![format!("{} · {}", sum.svc_port_name, p.protocol), chain_hint(sum)],
+                        status: Status::Ok,
+                        spans: vec![p.span],
+                        service: Some(si),
+                    });
+                    b.edge(svc_node, c, format!("{} {}", port_label, p.port), Status::Ok, vec![p.span]);
+                    Some((c, *sum))
+                } else {
+                    let r = b.node(FlowNode {
+                        id: format!("reject:{}", sum.svc_port_name),
+                        kind: NodeKind::Reject,
+                        lane: 2,
+                        label: target.clone(),
+                        details: vec![if target == "REJECT" {
+                            format!("{} has no endpoints", sum.svc_port_name)
+                        } else {
+                            format!("{} has no local endpoints", sum.svc_port_name)
+                        }],
+                        status: Status::Error,
+                        spans: vec![p.span],
+                        service: Some(si),
+                    });
+                    b.edge(svc_node, r, port_label.clone(), Status::Error, vec![p.span]);
+                    None
+                }
+            }
+            None => None,
+        };
+        for e in &p.endpoints {
+            let pod_node = match e.pod.and_then(|pi| b.analysis.pods.get(pi).map(|pod| (pi, pod))) {
+                Some((_, pod)) => b.node(FlowNode {
+                    id: format!("pod:{}/{}", pod.namespace, pod.name),
+                    kind: NodeKind::Pod,
+                    lane: 4,
+                    label: pod.name.clone(),
+                    details: vec![
+                        format!("{}{}", pod.ip, if pod.ip_simulated { " (simulated)" } else { "" }),
+                        if e.ready { "Ready".into() } else { "not Ready: gets no traffic".into() },
+                    ],
+                    status: if e.ready { Status::Ok } else { Status::Excluded },
+                    spans: vec![pod.span, pod.labels_span],
+                    service: Some(si),
+                }),
+                None => b.node(FlowNode {
+                    id: format!("ep:{}:{}", e.ip, e.port),
+                    kind: NodeKind::Pod,
+                    lane: 4,
+                    label: e.ip.clone(),
+                    details: vec![if e.ready { "endpoint (Ready)".into() } else { "endpoint (not ready)".into() }],
+                    status: if e.ready { Status::Ok } else { Status::Excluded },
+                    spans: vec![e.span],
+                    service: Some(si),
+                }),
+            };
+            let port_text = match &e.container {
+                Some(c) => format!(":{} ({c})", e.port),
+                None => format!(":{}", e.port),
+            };
+            let sep = chain.and_then(|(c, sum)| {
+                let ep = sum.endpoints.iter().find(|x| x.ip == e.ip && x.port as i64 == e.port)?;
+                if !ep.has_sep_chain {
+                    return None;
+                }
+                let prob = ep.cluster_probability.clone().map(|p| format!("p={p}")).unwrap_or_else(|| "rest".into());
+                let sep = b.node(FlowNode {
+                    id: format!("sep:{}", ep.sep_chain),
+                    kind: NodeKind::Sep,
+                    lane: 3,
+                    label: ep.sep_chain.clone(),
+                    details: vec![format!("DNAT → {}", ep.endpoint), prob.clone()],
+                    status: Status::Ok,
+                    spans: vec![e.span, p.span],
+                    service: Some(si),
+                });
+                b.edge(c, sep, prob, Status::Ok, vec![e.span]);
+                Some(sep)
+            });
+            match sep {
+                Some(sep) => b.edge(sep, pod_node, port_text, Status::Ok, vec![e.span]),
+                None => {
+                    let from = chain.map_or(svc_node, |(c, _)| c);
+                    let status = if e.ready { Status::Ok } else { Status::Excluded };
+                    let label = if e.ready { port_text } else { format!("{port_text} not ready") };
+                    b.edge(from, pod_node, label, status, vec![e.span]);
+                }
+            }
+        }
+        // Pods left out (other than not-ready ones, already drawn as excluded endpoints).
+        for x in p.excluded.iter().filter(|x| x.reason != ExclusionReason::NotReady) {
+            let Some(pod) = b.analysis.pods.get(x.pod) else { continue };
+            let n = b.node(FlowNode {
+                id: format!("pod:{}/{}", pod.namespace, pod.name),
+                kind: NodeKind::Pod,
+                lane: 4,
+                label: pod.name.clone(),
+                details: vec![format!("excluded ({}): {}", x.reason.as_str(), x.detail)],
+                status: Status::Excluded,
+                spans: vec![pod.span, pod.labels_span],
+                service: Some(si),
+            });
+            b.edge(svc_node, n, format!("✗ {}", x.reason.as_str()), Status::Error, vec![]);
+        }
+    }
+}
+
+fn chain_hint(sum: &ServicePortSummary) -> String {
+    let n = sum.endpoints.iter().filter(|e| e.in_cluster_chain).count();
+    match sum.session_affinity_seconds {
+        Some(t) => format!("{n} endpoint(s), ClientIP affinity {t}s"),
+        None => format!("{n} endpoint(s), random 1/{n} each"),
+    }
+}
+
+// ---- layout ---------------------------------------------------------------------------------
+
+pub const LANE_TITLES: [&str; 5] =
+    ["Client / DNS", "Service", "kube-proxy: service chain", "kube-proxy: endpoint", "Pods"];
+pub const NODE_WIDTH: f64 = 230.0;
+pub const NODE_HEIGHT: f64 = 58.0;
+const LANE_GAP: f64 = 70.0;
+const ROW_GAP: f64 = 16.0;
+const TOP: f64 = 40.0;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LaidNode {
+    pub index: usize,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LaidEdge {
+    pub from: usize,
+    pub to: usize,
+    /// SVG path data (a horizontal cubic curve).
+    pub path: String,
+    /// Where to put the label.
+    pub label_x: f64,
+    pub label_y: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Layout {
+    pub width: f64,
+    pub height: f64,
+    pub lanes: Vec<(f64, &'static str)>,
+    pub nodes: Vec<LaidNode>,
+    pub edges: Vec<LaidEdge>,
+}
+
+pub fn lane_x(lane: u8) -> f64 {
+    20.0 + lane as f64 * (NODE_WIDTH + LANE_GAP)
+}
+
+/// Lanes left to right; Services stacked top to bottom, each one's rows as tall as its widest
+/// lane; within a lane nodes keep their creation order (which follows the input order).
+pub fn layout(flow: &FlowGraph) -> Layout {
+    let g = &flow.graph;
+    let mut pos: Vec<Option<(f64, f64)>> = vec![None; g.node_count()];
+    let mut y0 = TOP;
+    let services: Vec<Option<usize>> = {
+        let mut seen = Vec::new();
+        for (_, n) in flow.nodes() {
+            if !seen.contains(&n.service) {
+                seen.push(n.service);
+            }
+        }
+        seen
+    };
+    for svc in services {
+        let mut rows = [0usize; 5];
+        for (i, n) in flow.nodes() {
+            if n.service != svc || pos[i.index()].is_some() {
+                continue;
+            }
+            let lane = n.lane.min(4) as usize;
+            pos[i.index()] = Some((lane_x(n.lane), y0 + rows[lane] as f64 * (NODE_HEIGHT + ROW_GAP)));
+            rows[lane] += 1;
+        }
+        let tallest = rows.iter().copied().max().unwrap_or(0).max(1);
+        // Centre short lanes against the tallest one.
+        for (i, n) in flow.nodes() {
+            if n.service != svc {
+                continue;
+            }
+            let lane = n.lane.min(4) as usize;
+            if let Some((x, y)) = pos[i.index()] {
+                if y >= y0 {
+                    let shift = (tallest - rows[lane]) as f64 * (NODE_HEIGHT + ROW_GAP) / 2.0;
+                    pos[i.index()] = Some((x, y + shift));
+                }
+            }
+        }
+        y0 += tallest as f64 * (NODE_HEIGHT + ROW_GAP) + 30.0;
+    }
+    let nodes: Vec<LaidNode> = g
+        .node_indices()
+        .map(|i| {
+            let (x, y) = pos[i.index()].unwrap_or((0.0, 0.0));
+            LaidNode { index: i.index(), x, y, width: NODE_WIDTH, height: NODE_HEIGHT }
+        })
+        .collect();
+    let edges = g
+        .edge_references()
+        .map(|e| {
+            let (a, b) = (&nodes[e.source().index()], &nodes[e.target().index()]);
+            let (x1, y1) = (a.x + a.width, a.y + a.height / 2.0);
+            let (x2, y2) = (b.x, b.y + b.height / 2.0);
+            let dx = ((x2 - x1) / 2.0).max(30.0);
+            LaidEdge {
+                from: e.source().index(),
+                to: e.target().index(),
+                path: format!("M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}", x1 + dx, x2 - dx),
+                label_x: (x1 + x2) / 2.0,
+                label_y: (y1 + y2) / 2.0 - 4.0,
+            }
+        })
+        .collect();
+    Layout {
+        width: lane_x(4) + NODE_WIDTH + 20.0,
+        height: y0.max(TOP + NODE_HEIGHT) + 10.0,
+        lanes: (0..5).map(|l| (lane_x(l), LANE_TITLES[l as usize])).collect(),
+        nodes,
+        edges,
+    }
+}
+
+// ---- text renderings --------------------------------------------------------------------------
+
+fn mermaid_text(s: &str) -> String {
+    s.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;")
+}
+
+/// Mermaid `flowchart LR`, one subgraph per Service, for Markdown docs.
+pub fn to_mermaid(flow: &FlowGraph) -> String {
+    let g = &flow.graph;
+    let mut out = String::from("flowchart LR\n");
+    let mut by_service: Vec<(Option<usize>, Vec<NodeIndex>)> = Vec::new();
+    for (i, n) in flow.nodes() {
+        match by_service.iter_mut().find(|(s, _)| *s == n.service) {
+            Some((_, v)) => v.push(i),
+            None => by_service.push((n.service, vec![i])),
+        }
+    }
+    for (k, (_, idxs)) in by_service.iter().enumerate() {
+        let title = idxs.iter().find(|i| g[**i].kind == NodeKind::Service).map(|i| g[*i].label.clone());
+        if let Some(t) = &title {
+            let _ = writeln!(out, "  subgraph s{k}[\"{}\"]", mermaid_text(t));
+        }
+        for i in idxs {
+            let n = &g[*i];
+            let mut text = mermaid_text(&n.label);
+            for d in &n.details {
+                text.push_str("<br/>");
+                text.push_str(&mermaid_text(d));
+            }
+            let (open, close) = match n.kind {
+                NodeKind::Dns | NodeKind::Entry => ("([", "])"),
+                NodeKind::Service => ("[", "]"),
+                NodeKind::Chain | NodeKind::Sep => ("[[", "]]"),
+                NodeKind::Pod => ("(", ")"),
+                NodeKind::ExternalHost => ("{{", "}}"),
+                NodeKind::Reject => ("{", "}"),
+            };
+            let _ = writeln!(out, "    n{}{open}\"{text}\"{close}", i.index());
+        }
+        if title.is_some() {
+            out.push_str("  end\n");
+        }
+    }
+    for e in g.edge_references() {
+        let w = e.weight();
+        let arrow = if matches!(w.status, Status::Error | Status::Excluded) { "-.->" } else { "-->" };
+        if w.label.is_empty() {
+            let _ = writeln!(out, "  n{} {arrow} n{}", e.source().index(), e.target().index());
+        } else {
+            let _ = writeln!(
+                out,
+                "  n{} {arrow}|\"{}\"| n{}",
+                e.source().index(),
+                mermaid_text(&w.label),
+                e.target().index()
+            );
+        }
+    }
+    for (i, n) in flow.nodes() {
+        let class = match n.status {
+            Status::Ok => continue,
+            Status::Warning => "warning",
+            Status::Error => "error",
+            Status::Excluded => "excluded",
+        };
+        let _ = writeln!(out, "  class n{} {class}", i.index());
+    }
+    out.push_str("  classDef error stroke:#cf222e,stroke-width:2px\n");
+    out.push_str("  classDef warning stroke:#9a6700,stroke-width:2px\n");
+    out.push_str("  classDef excluded stroke-dasharray:4 3,opacity:0.7\n");
+    out
+}
+
+/// Graphviz DOT.
+pub fn to_dot(flow: &FlowGraph) -> String {
+    let esc = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    let mut out = String::from("digraph svcflow {\n  rankdir=LR;\n  node [shape=box, fontname=\"sans-serif\"];\n");
+    for (i, n) in flow.nodes() {
+        let mut label = esc(&n.label);
+        for d in &n.details {
+            label.push_str("\\n");
+            label.push_str(&esc(d));
+        }
+        let style = match n.status {
+            Status::Ok => "",
+            Status::Warning => ", color=orange",
+            Status::Error => ", color=red",
+            Status::Excluded => ", style=dashed",
+        };
+        let _ = writeln!(out, "  n{} [label=\"{label}\"{style}];", i.index());
+    }
+    for e in flow.graph.edge_references() {
+        let w = e.weight();
+        let style = if matches!(w.status, Status::Error | Status::Excluded) { ", style=dashed" } else { "" };
+        let _ =
+            writeln!(out, "  n{} -> n{} [label=\"{}\"{style}];", e.source().index(), e.target().index(), esc(&w.label));
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// Plain numbered sentences describing the flow (the Explain tab; also read by screen readers).
+pub fn explain(analysis: &Analysis, proxy: Option<&IptablesOutput>) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &analysis.services {
+        let fqdn = format!("{}.{}.svc.{}", s.name, s.namespace, analysis.cluster_domain);
+        if let Some(host) = &s.external_name {
+            out.push(format!(
+                "A client that looks up {fqdn} gets a CNAME to {host}; no proxying happens, so it connects to {host} on the port it dials."
+            ));
+            continue;
+        }
+        if s.headless {
+            let n: usize = s.ports.first().map_or(0, |p| p.endpoints.iter().filter(|e| e.ready).count());
+            out.push(format!(
+                "{fqdn} is headless: DNS answers with the {n} ready pod address(es) directly, and kube-proxy writes no rules for it."
+            ));
+            continue;
+        }
+        let ip = s.cluster_ip.clone().unwrap_or_default();
+        out.push(format!("A client that looks up {fqdn} gets the ClusterIP {ip} ({} Service).", s.type_));
+        for p in &s.ports {
+            let sum = proxy.and_then(|x| {
+                x.services.iter().find(|y| {
+                    y.namespace == s.namespace && y.name == s.name && y.port_name == p.name && y.protocol == p.protocol
+                })
+            });
+            let ready: Vec<String> =
+                p.endpoints.iter().filter(|e| e.ready).map(|e| format!("{}:{}", e.ip, e.port)).collect();
+            match sum {
+                Some(sum) if sum.internal_target.starts_with("KUBE-") => out.push(format!(
+                    "Traffic to {ip}:{} ({}) matches kube-proxy's rule in KUBE-SERVICES and jumps to {}, which picks one of {} endpoint(s) at random ({}) and DNATs to its pod port.",
+                    p.port,
+                    p.protocol,
+                    sum.internal_target,
+                    ready.len(),
+                    ready.join(", ")
+                )),
+                Some(sum) => out.push(format!(
+                    "Traffic to {ip}:{} ({}) is refused: kube-proxy writes a {} rule because the Service has no usable endpoints for this port.",
+                    p.port, p.protocol, sum.internal_target
+                )),
+                None => out.push(format!(
+                    "Port {}/{} has {} ready endpoint(s): {}.",
+                    p.port,
+                    p.protocol,
+                    ready.len(),
+                    if ready.is_empty() { "none".into() } else { ready.join(", ") }
+                )),
+            }
+            if let Some(np) = p.node_port {
+                out.push(format!(
+                    "From outside, any node's IP on port {np} reaches the same endpoints through KUBE-NODEPORTS and the KUBE-EXT chain (source NATed unless externalTrafficPolicy is Local)."
+                ));
+            }
+            for x in &p.excluded {
+                let pod = &analysis.pods[x.pod];
+                out.push(format!("Pod {}/{} gets no traffic on this port: {}.", pod.namespace, pod.name, x.detail));
+            }
+        }
+    }
+    out.iter().enumerate().map(|(i, s)| format!("{}. {s}", i + 1)).collect()
+}
