@@ -103,6 +103,8 @@ pub struct LintContext<'a> {
     pub objects: &'a [Object],
     pub services: Vec<ServiceInfo<'a>>,
     pub pods: Vec<PodSource<'a>>,
+    /// namespace → pod sources in it.
+    pub pods_in_namespace: HashMap<&'a str, Vec<usize>>,
     /// Per pod source: the Services (indices into `services`) that select it.
     selected_by: Vec<Vec<usize>>,
     /// (namespace, name) → indices into `services`.
@@ -129,6 +131,7 @@ impl<'a> LintContext<'a> {
             services: Vec::new(),
             pods: Vec::new(),
             selected_by: Vec::new(),
+            pods_in_namespace: HashMap::new(),
             service_index: HashMap::new(),
             service_names: HashMap::new(),
             namespaces: HashSet::new(),
@@ -178,6 +181,9 @@ impl<'a> LintContext<'a> {
                     cx.autoscaled.insert((o.namespace.as_str(), kind, name.to_string()));
                 }
             }
+        }
+        for (pi, p) in cx.pods.iter().enumerate() {
+            cx.pods_in_namespace.entry(objects[p.object].namespace.as_str()).or_default().push(pi);
         }
         cx.select();
         cx.find_too_broad();
@@ -245,6 +251,14 @@ impl<'a> LintContext<'a> {
         } else {
             Span::new(item.source, item.start, item.start)
         }
+    }
+
+    /// From `span.start` to the end of that line's content (trailing blanks excluded).
+    pub fn to_line_end(&self, span: Span) -> Span {
+        let Some(file) = self.sources.get(span.source) else { return span };
+        let rest = &file.text[(span.start as usize).min(file.text.len())..];
+        let line = rest.split('\n').next().unwrap_or("").trim_end();
+        Span::new(span.source, span.start, span.start + line.len() as u32)
     }
 
     // ---- selection ----------------------------------------------------------------------------
@@ -513,6 +527,62 @@ pub fn target_is_valid(p: &ServicePort) -> bool {
         None | Some(IntOrString::Int(0)) => true,
         Some(IntOrString::Int(n)) => (1..=65535).contains(n),
         Some(IntOrString::Str(s)) => s.is_empty() || names::is_iana_svc_name(s),
+    }
+}
+
+/// How a Service port's target meets the container ports of the selected pods.
+#[derive(Debug)]
+pub enum Target<'p> {
+    /// Some selected pod declares the target with the port's protocol (or nothing is judged).
+    Served,
+    /// Only container ports with the same name/number but another protocol exist.
+    ProtocolOnly(Vec<(usize, &'p ContainerPort)>),
+    /// A named target that no container port of any selected pod carries.
+    NameMissing,
+    /// A numeric target that no selected pod declares, while they declare other ports.
+    NumberMissing,
+}
+
+impl<'a> LintContext<'a> {
+    /// Judge a Service port's target against the container ports of `s.selected` (the
+    /// catalogue's "port checks need selected pods": nothing is judged without them).
+    pub fn resolve_target(&self, s: &ServiceInfo<'a>, p: &ServicePort) -> Target<'a> {
+        if !s.selects || s.selected.is_empty() || !port_is_valid(p) {
+            return Target::Served;
+        }
+        let proto = p.protocol();
+        let target = p.effective_target();
+        let matches = |cp: &ContainerPort| match &target {
+            IntOrString::Int(n) => cp.container_port.as_ref().is_some_and(|c| c.value == *n),
+            IntOrString::Str(name) => cp.name.as_ref().is_some_and(|c| c.value == *name),
+        };
+        let mut other = Vec::new();
+        let mut any_port = false;
+        for &pi in &s.selected {
+            for (_, cp) in self.pods[pi].ports() {
+                any_port = true;
+                if matches(cp) {
+                    if cp.protocol == proto {
+                        return Target::Served;
+                    }
+                    other.push((pi, cp));
+                }
+            }
+        }
+        if !other.is_empty() {
+            return Target::ProtocolOnly(other);
+        }
+        match target {
+            IntOrString::Str(_) => Target::NameMissing,
+            IntOrString::Int(_) if any_port => Target::NumberMissing,
+            IntOrString::Int(_) => Target::Served,
+        }
+    }
+
+    /// The pod source's object and its `ports` of the container ports, for secondary labels:
+    /// the `containers` key of each selected pod source.
+    pub fn containers_key(&self, pod: usize) -> Span {
+        self.pods[pod].spec.containers_key
     }
 }
 

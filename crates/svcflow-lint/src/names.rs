@@ -64,6 +64,8 @@ pub struct HostRef {
     pub absolute: bool,
     /// The port dialled: explicit, or the default of an `http`/`https` URL.
     pub port: Option<u32>,
+    /// The port is the URL scheme's default, not written.
+    pub default_port: bool,
     /// Where the host starts in the (expanded) string, and its length.
     pub offset: usize,
     pub len: usize,
@@ -159,6 +161,7 @@ fn host_in_token(token: &str, base: usize) -> Option<HostRef> {
         return None;
     }
     let bare = scheme.is_none() && host.len() == token.len();
+    let default_port = port.is_none();
     let port = port.or(match scheme.as_deref() {
         Some("http") => Some(80),
         Some("https") => Some(443),
@@ -167,6 +170,7 @@ fn host_in_token(token: &str, base: usize) -> Option<HostRef> {
     Some(HostRef {
         host: name.to_ascii_lowercase(),
         absolute,
+        default_port: default_port && port.is_some(),
         port,
         offset: auth_base,
         len: name.len(),

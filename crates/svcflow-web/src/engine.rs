@@ -1,0 +1,235 @@
+//! The one door to the engine: every answer the app shows comes from `svcflow-core` through here.
+//! Nothing in this module decides anything about Kubernetes; it calls the engine once per input
+//! and keeps the results together for the components.
+
+use std::fmt::Write;
+use svcflow_core::flow::{self, FlowView};
+use svcflow_core::kube_proxy::{self, ProxyFlags};
+use svcflow_core::{analyze, Analysis, Diagnostic, Options, Severity, Sources, Span};
+
+/// Name of the editor's text in diagnostics and provenance ("from input.yaml:12").
+pub const SOURCE_NAME: &str = "input.yaml";
+
+/// The findings shown in the Problems tab. The single place to swap in the linter:
+/// `svcflow_lint::lint(sources, &Options::default()).diagnostics` once it is ready.
+pub fn problems(_sources: &Sources, analysis: &Analysis) -> Vec<Diagnostic> {
+    analysis.diagnostics.clone()
+}
+
+/// Where a rule's documentation lives (relative: `docs/rules/` is shipped next to the app).
+pub fn rule_docs_url(rule: &str) -> String {
+    format!("docs/rules/{rule}.md")
+}
+
+/// One object of the input, for the outline and the report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectRow {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub line: u32,
+    pub span: Span,
+}
+
+/// Everything shown for one version of the text.
+pub struct View {
+    pub sources: Sources,
+    pub analysis: Analysis,
+    pub flow: FlowView,
+    pub problems: Vec<Diagnostic>,
+    pub objects: Vec<ObjectRow>,
+    /// Per flow node (by index): the problems whose primary span lies inside the node's spans.
+    pub node_problems: Vec<Vec<usize>>,
+}
+
+impl std::fmt::Debug for View {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("View").field("objects", &self.objects.len()).field("problems", &self.problems.len()).finish()
+    }
+}
+
+impl View {
+    pub fn new(text: &str) -> View {
+        let sources = Sources::single(SOURCE_NAME, text);
+        let analysis = analyze(&sources, &Options::default());
+        let flow = analysis.flow_view(&ProxyFlags::default());
+        let problems = problems(&sources, &analysis);
+        let objects = analysis
+            .objects
+            .iter()
+            .map(|o| ObjectRow {
+                kind: o.kind.clone(),
+                namespace: o.namespace.clone(),
+                name: o.name.clone(),
+                line: sources.line_col(o.span).line,
+                span: o.span,
+            })
+            .collect();
+        let node_problems = flow
+            .graph
+            .nodes()
+            .map(|(_, n)| {
+                problems
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| {
+                        let p = d.primary.span;
+                        n.spans.iter().any(|s| s.source == p.source && s.start <= p.start && p.end <= s.end)
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        View { sources, analysis, flow, problems, objects, node_problems }
+    }
+
+    pub fn text(&self) -> &str {
+        self.sources.files.first().map(|f| f.text.as_str()).unwrap_or("")
+    }
+
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|d| !d.suppressed && d.severity == Severity::Error).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.problems.iter().filter(|d| !d.suppressed && d.severity == Severity::Warning).count()
+    }
+
+    /// `input.yaml:12` for a span.
+    pub fn location(&self, span: Span) -> String {
+        format!("{}:{}", self.sources.name(span.source), self.sources.line_col(span).line)
+    }
+
+    /// `input.yaml:3–14` (or `:3` for one line).
+    pub fn line_range(&self, span: Span) -> String {
+        let a = self.sources.line_col(span).line;
+        let b = self.sources.end_line_col(span).line;
+        if a == b {
+            format!("{}:{a}", self.sources.name(span.source))
+        } else {
+            format!("{}:{a}–{b}", self.sources.name(span.source))
+        }
+    }
+
+    /// Flow nodes produced by the YAML at `start..end`.
+    pub fn nodes_at(&self, start: u32, end: u32) -> Vec<usize> {
+        self.flow.graph.nodes_at(0, start, end).into_iter().map(|i| i.index()).collect()
+    }
+
+    pub fn node(&self, index: usize) -> Option<&flow::FlowNode> {
+        self.flow.graph.graph.raw_nodes().get(index).map(|n| &n.weight)
+    }
+
+    /// `flow::explain`, without the numbers (the page's `<ol>` numbers them).
+    pub fn explain(&self) -> Vec<String> {
+        flow::explain(&self.analysis, self.flow.iptables.as_ref().ok())
+            .into_iter()
+            .map(|s| match s.split_once(". ") {
+                Some((n, rest)) if n.chars().all(|c| c.is_ascii_digit()) => rest.to_string(),
+                _ => s,
+            })
+            .collect()
+    }
+
+    pub fn mermaid(&self) -> String {
+        flow::to_mermaid(&self.flow.graph)
+    }
+
+    /// kube-proxy's rules in one of its modes, or why they cannot be generated.
+    pub fn proxy_text(&self, mode: ProxyMode) -> Result<String, String> {
+        match mode {
+            ProxyMode::Iptables => self.flow.iptables.as_ref().map(|o| o.text.clone()).map_err(|e| e.message.clone()),
+            ProxyMode::Nftables | ProxyMode::Ipvs => {
+                let input = kube_proxy::proxy_input(&self.analysis, &ProxyFlags::default()).map_err(|e| e.message)?;
+                let out = if mode == ProxyMode::Nftables {
+                    kube_proxy::generate_nftables(&input.services, &input.slices, &input.config)
+                } else {
+                    kube_proxy::generate_ipvs(&input.services, &input.slices, &input.config)
+                };
+                out.map_err(|e| e.message)
+            }
+        }
+    }
+
+    /// A Markdown report: objects, problems, endpoints, the Mermaid diagram and the iptables rules.
+    pub fn markdown_report(&self) -> String {
+        let mut out = String::from("# svcflow report\n\n## Objects\n\n");
+        if self.objects.is_empty() {
+            out.push_str("No objects.\n");
+        } else {
+            out.push_str("| Kind | Namespace | Name | Line |\n|---|---|---|---|\n");
+            for o in &self.objects {
+                let _ = writeln!(out, "| {} | {} | {} | {} |", md_cell(&o.kind), md_cell(&o.namespace), md_cell(&o.name), o.line);
+            }
+        }
+        out.push_str("\n## Problems\n\n");
+        if self.problems.is_empty() {
+            out.push_str("No problems found.\n");
+        }
+        for d in &self.problems {
+            let _ = writeln!(
+                out,
+                "- **{}** `{}` at {}: {}{}",
+                d.severity.as_str(),
+                d.rule,
+                self.location(d.primary.span),
+                d.message,
+                if d.suppressed { " (suppressed)" } else { "" }
+            );
+            if let Some(h) = &d.help {
+                let _ = writeln!(out, "  - {h}");
+            }
+        }
+        out.push_str("\n## Endpoints\n\n```text\n");
+        out.push_str(&svcflow_core::report::endpoints_table(&self.analysis));
+        out.push_str("```\n\n## Flow\n\n```mermaid\n");
+        out.push_str(&self.mermaid());
+        out.push_str("```\n\n## kube-proxy (iptables)\n\n");
+        match &self.flow.iptables {
+            Ok(o) => {
+                out.push_str("```text\n");
+                out.push_str(&o.text);
+                if !o.text.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push_str("```\n");
+            }
+            Err(e) => {
+                let _ = writeln!(out, "Not generated: {}", e.message);
+            }
+        }
+        out
+    }
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// Which kube-proxy mode the iptables tab shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProxyMode {
+    Iptables,
+    Nftables,
+    Ipvs,
+}
+
+impl ProxyMode {
+    pub const ALL: [ProxyMode; 3] = [ProxyMode::Iptables, ProxyMode::Nftables, ProxyMode::Ipvs];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProxyMode::Iptables => "iptables",
+            ProxyMode::Nftables => "nftables",
+            ProxyMode::Ipvs => "IPVS",
+        }
+    }
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            ProxyMode::Iptables => "kube-proxy-iptables.txt",
+            ProxyMode::Nftables => "kube-proxy-nftables.txt",
+            ProxyMode::Ipvs => "kube-proxy-ipvs.txt",
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Browser plumbing: storage, clipboard, the URL fragment, downloads, theme, the panic banner.
+//! Components call these; nothing here knows about Kubernetes.
+
+pub mod clipboard;
+pub mod download;
+pub mod fragment;
+pub mod panic;
+pub mod storage;
+pub mod theme;
