@@ -2,7 +2,7 @@
 
 use crate::diag::{rule_ids, Diagnostic, Severity};
 use crate::objects::{Decoder, Object};
-use crate::yaml::{self, Budget, Node};
+use crate::yaml::{self, Budget, Node, Value};
 use crate::Options;
 use svcflow_source::{SourceId, Sources};
 
@@ -35,22 +35,41 @@ fn load_source(inv: &mut Inventory, id: SourceId, text: &str, options: &Options)
                 ),
         );
     }
+    let first_new = inv.diagnostics.len();
     let mut decoder = Decoder::new(&mut inv.diagnostics, &options.default_namespace);
     for doc in parsed.documents {
-        push_objects(&mut decoder, &mut inv.objects, &doc.root, 0, &options.budget);
+        push_objects(&mut decoder, &mut inv.objects, doc.root, 0, &options.budget);
+    }
+    // `{{ .Values.x }}` is valid YAML (a flow mapping), so an unrendered Helm template shows up
+    // as a field of the wrong shape: say so.
+    for d in &mut inv.diagnostics[first_new..] {
+        let covered = text.get(d.primary.span.range()).unwrap_or("");
+        if covered.contains("{{") {
+            d.help = Some(
+                "This looks like an unrendered Helm template (`{{ ... }}`): render the chart with `helm template` \
+                 and paste its output."
+                    .into(),
+            );
+        }
     }
 }
 
-fn push_objects(decoder: &mut Decoder, out: &mut Vec<Object>, node: &Node, depth: usize, budget: &Budget) {
+fn push_objects(decoder: &mut Decoder, out: &mut Vec<Object>, node: Node, depth: usize, budget: &Budget) {
     // `kind: List` (kubectl get -o yaml) and `*List` kinds carry their objects in `items`.
     let kind = node.get("kind").and_then(|k| k.str_value()).unwrap_or("");
-    if depth < 4 && (kind == "List" || kind.ends_with("List")) {
-        if let Some(items) = node.get("items").and_then(|i| i.as_seq()) {
-            for item in items {
-                push_objects(decoder, out, item, depth + 1, budget);
+    let is_list = depth < 4 && (kind == "List" || kind.ends_with("List"));
+    if is_list && node.get("items").and_then(|i| i.as_seq()).is_some() {
+        let Value::Map(entries) = node.value else { return };
+        for entry in entries {
+            if entry.key.as_scalar().is_some_and(|k| k.text == "items") {
+                if let Value::Seq(items) = entry.value.value {
+                    for item in items {
+                        push_objects(decoder, out, item, depth + 1, budget);
+                    }
+                }
             }
-            return;
         }
+        return;
     }
     if let Some(obj) = decoder.object(node) {
         out.push(obj);

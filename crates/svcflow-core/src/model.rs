@@ -10,7 +10,7 @@
 
 use crate::objects::{Body, Container, IntOrString, Labels, Object, PodSpec, Service, ServicePort, Workload};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use svcflow_source::Span;
 
 /// Settings of the simulated cluster.
@@ -396,10 +396,15 @@ pub fn resolve_services(objects: &[Object], pods: &[PodModel], settings: &Cluste
             slices.entry((o.namespace.clone(), n)).or_default().push(i);
         }
     }
-    // Pods by namespace, for selection.
-    let mut by_ns: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Pods by label (key, value): a selector's candidates are the pods that carry at least one
+    // of its pairs, so selection stays linear in the input instead of services × pods.
+    let mut by_label: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (i, p) in pods.iter().enumerate() {
-        by_ns.entry(p.namespace.as_str()).or_default().push(i);
+        if let Some(labels) = pod_labels(objects, p) {
+            for e in &labels.entries {
+                by_label.entry((e.key.as_str(), e.value.as_str())).or_default().push(i);
+            }
+        }
     }
 
     let mut out = Vec::new();
@@ -449,7 +454,7 @@ pub fn resolve_services(objects: &[Object], pods: &[PodModel], settings: &Cluste
                 excluded: Vec::new(),
             };
             match source {
-                EndpointSource::Selector => select_endpoints(objects, pods, &by_ns, o, svc, p, &mut pm),
+                EndpointSource::Selector => select_endpoints(objects, pods, &by_label, o, svc, p, &mut pm),
                 EndpointSource::Given => given_endpoints(objects, &given, pods, p, &mut pm),
                 EndpointSource::None => {}
             }
@@ -478,16 +483,24 @@ pub fn resolve_services(objects: &[Object], pods: &[PodModel], settings: &Cluste
 fn select_endpoints(
     objects: &[Object],
     pods: &[PodModel],
-    by_ns: &BTreeMap<&str, Vec<usize>>,
+    by_label: &HashMap<(&str, &str), Vec<usize>>,
     o: &Object,
     svc: &Service,
     port: &ServicePort,
     pm: &mut PortModel,
 ) {
     let Some(selector) = &svc.selector else { return };
-    for (ns, idxs) in by_ns {
-        for &pi in idxs {
+    let mut candidates: Vec<usize> = selector
+        .entries
+        .iter()
+        .flat_map(|e| by_label.get(&(e.key.as_str(), e.value.as_str())).into_iter().flatten().copied())
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    {
+        for pi in candidates {
             let pod = &pods[pi];
+            let ns = &pod.namespace;
             let Some(labels) = pod_labels(objects, pod) else { continue };
             let matched = selector.entries.iter().filter(|e| labels.get(&e.key) == Some(e.value.as_str())).count();
             if *ns != o.namespace {
@@ -576,7 +589,8 @@ fn select_endpoints(
 
 fn given_endpoints(objects: &[Object], given: &[usize], pods: &[PodModel], port: &ServicePort, pm: &mut PortModel) {
     let proto = port.protocol();
-    let pod_by_ip = |ip: &str| pods.iter().position(|p| p.ip == ip);
+    let by_ip: HashMap<&str, usize> = pods.iter().enumerate().map(|(i, p)| (p.ip.as_str(), i)).collect();
+    let pod_by_ip = |ip: &str| by_ip.get(ip).copied();
     for &i in given {
         match &objects[i].body {
             Body::EndpointSlice(s) => {

@@ -499,7 +499,13 @@ impl<'a> Decoder<'a> {
 
     /// Decode one object from the root node of a document or a `List` item. `None` when the node
     /// is not an object at all (then a diagnostic was recorded).
-    pub fn object(&mut self, node: &Node) -> Option<Object> {
+    pub fn object(&mut self, node: Node) -> Option<Object> {
+        let mut object = self.decode(&node)?;
+        object.node = node;
+        Some(object)
+    }
+
+    fn decode(&mut self, node: &Node) -> Option<Object> {
         let Some(_) = node.as_map() else {
             self.object.clear();
             if !node.is_null() {
@@ -583,7 +589,7 @@ impl<'a> Decoder<'a> {
             labels,
             annotations,
             body,
-            node: node.clone(),
+            node: Node { span: node.span, value: Value::Seq(Vec::new()) },
         })
     }
 

@@ -14,7 +14,7 @@
 //! first; a document with a syntax error becomes a [`YamlError`] with its byte offset, and the
 //! other documents are still returned.
 
-use serde_saphyr::granit_parser::{Event, Options, Parser, ScalarStyle};
+use serde_saphyr::granit_parser::{Event, Options, Parser, ScalarStyle, StructureStyle};
 use svcflow_source::{SourceId, Span};
 
 /// Limits that keep hostile input from taking the engine down.
@@ -22,8 +22,10 @@ use svcflow_source::{SourceId, Span};
 pub struct Budget {
     /// Deepest nesting of collections (the parser enforces it; deeper input is an error).
     pub max_depth: usize,
-    /// Nodes in one document, counting those produced by alias expansion (alias bombs).
+    /// Nodes in one document, counting those produced by alias expansion.
     pub max_nodes_per_document: usize,
+    /// Nodes produced by alias expansion in one document (alias bombs).
+    pub max_alias_nodes: usize,
     /// Bytes of one document.
     pub max_document_bytes: usize,
     /// Documents in one source.
@@ -34,7 +36,8 @@ impl Default for Budget {
     fn default() -> Self {
         Budget {
             max_depth: 128,
-            max_nodes_per_document: 1_000_000,
+            max_nodes_per_document: 20_000_000,
+            max_alias_nodes: 100_000,
             max_document_bytes: 16 * 1024 * 1024,
             max_documents: 100_000,
         }
@@ -347,6 +350,11 @@ fn parse_document(source: SourceId, segment: &str, base: u32, budget: &Budget) -
     let mut anchors: Vec<(usize, Node)> = Vec::new();
     let mut root: Option<Node> = None;
     let mut nodes = 0usize;
+    let mut alias_nodes = 0usize;
+    // Byte ranges where a tab at the start of a line is content, not indentation: quoted and
+    // block scalars, and flow collections.
+    let mut tab_ok: Vec<(u32, u32)> = Vec::new();
+    let mut flow_starts: Vec<Option<u32>> = Vec::new();
     let seg_end = base + segment.len() as u32;
     let err_at = |offset: u32, message: String| YamlError { message, span: Span::point(source, offset.min(seg_end)) };
 
@@ -368,6 +376,9 @@ fn parse_document(source: SourceId, segment: &str, base: u32, budget: &Budget) -
                 continue;
             }
             Event::Scalar(text, style, anchor, tag) => {
+                if style != ScalarStyle::Plain {
+                    tab_ok.push((start, end));
+                }
                 let tag = tag.and_then(|t| if t.is_yaml_core_schema() { Some(t.suffix().to_string()) } else { None });
                 let node = Node {
                     span: Span::new(source, start, end),
@@ -382,47 +393,37 @@ fn parse_document(source: SourceId, segment: &str, base: u32, budget: &Budget) -
                 let Some((_, target)) = anchors.iter().rev().find(|(a, _)| *a == id) else {
                     return Err(err_at(start, "alias refers to an unknown anchor".into()));
                 };
-                nodes += count_nodes(target, budget.max_nodes_per_document);
-                if nodes > budget.max_nodes_per_document {
+                alias_nodes += count_nodes(target, budget.max_alias_nodes);
+                if alias_nodes > budget.max_alias_nodes {
                     return Err(err_at(
                         start,
                         format!(
                             "alias expansion exceeds the budget of {} nodes per document (an alias bomb?)",
-                            budget.max_nodes_per_document
+                            budget.max_alias_nodes
                         ),
                     ));
                 }
                 target.clone()
             }
-            Event::SequenceStart(_, anchor, _) => {
+            Event::SequenceStart(structure, anchor, _) => {
+                flow_starts.push((structure == StructureStyle::Flow).then_some(start));
                 stack.push(Frame::Seq { start, anchor, items: Vec::new() });
                 continue;
             }
-            Event::MappingStart(_, anchor, _) => {
+            Event::MappingStart(structure, anchor, _) => {
+                flow_starts.push((structure == StructureStyle::Flow).then_some(start));
                 stack.push(Frame::Map { start, anchor, entries: Vec::new(), key: None });
                 continue;
             }
-            Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Seq { start, anchor, items }) => {
-                    let node = Node { span: Span::new(source, start, end.max(start)), value: Value::Seq(items) };
-                    if anchor != 0 {
-                        anchors.push((anchor, node.clone()));
-                    }
-                    node
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(Some(flow_start)) = flow_starts.pop() {
+                    tab_ok.push((flow_start, end));
                 }
-                _ => return Err(err_at(start, "unbalanced sequence end".into())),
-            },
-            Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map { start, anchor, entries, .. }) => {
-                    let entries = apply_merge_keys(entries);
-                    let node = Node { span: Span::new(source, start, end.max(start)), value: Value::Map(entries) };
-                    if anchor != 0 {
-                        anchors.push((anchor, node.clone()));
-                    }
-                    node
+                match close_collection(source, &mut stack, &mut anchors, end) {
+                    Some(node) => node,
+                    None => return Err(err_at(start, "unbalanced collection end".into())),
                 }
-                _ => return Err(err_at(start, "unbalanced mapping end".into())),
-            },
+            }
             _ => continue,
         };
         nodes += 1;
@@ -441,11 +442,56 @@ fn parse_document(source: SourceId, segment: &str, base: u32, budget: &Budget) -
             },
         }
     }
+    if segment.contains('\t') {
+        if let Some(tab) = tab_indentation(segment, base, &tab_ok) {
+            return Err(err_at(tab, "a tab character is used for indentation; YAML allows only spaces there".into()));
+        }
+    }
     // An empty document (`---` followed by comments only, as `helm template` writes) is a null.
     Ok(root.filter(|r| !r.is_null()).map(|root| {
         let span = Span::new(source, root.span.start, root.span.end);
         Document { span, root }
     }))
+}
+
+/// Finish the innermost open collection into a node.
+fn close_collection(
+    source: SourceId,
+    stack: &mut Vec<Frame>,
+    anchors: &mut Vec<(usize, Node)>,
+    end: u32,
+) -> Option<Node> {
+    let (anchor, node) = match stack.pop()? {
+        Frame::Seq { start, anchor, items } => {
+            (anchor, Node { span: Span::new(source, start, end.max(start)), value: Value::Seq(items) })
+        }
+        Frame::Map { start, anchor, entries, .. } => {
+            let entries = apply_merge_keys(entries);
+            (anchor, Node { span: Span::new(source, start, end.max(start)), value: Value::Map(entries) })
+        }
+    };
+    if anchor != 0 {
+        anchors.push((anchor, node.clone()));
+    }
+    Some(node)
+}
+
+/// go-yaml (and so kubectl) refuses a tab in indentation; the parser we use is more lenient
+/// there, so look for one outside quoted/block scalars and flow collections.
+fn tab_indentation(segment: &str, base: u32, tab_ok: &[(u32, u32)]) -> Option<u32> {
+    let mut offset = 0usize;
+    for line in segment.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let rest = line[indent..].trim_end();
+        if line[..indent].contains('\t') && !rest.is_empty() && !rest.starts_with('#') {
+            let tab = base + (offset + line.find('\t').unwrap_or(0)) as u32;
+            if !tab_ok.iter().any(|&(a, b)| a <= tab && tab < b) {
+                return Some(tab);
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 fn count_nodes(node: &Node, cap: usize) -> usize {

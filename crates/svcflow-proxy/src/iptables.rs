@@ -5,6 +5,8 @@
 //! commit 531be812, with `pkg/proxy/util/linebuffer.go` for the line format. Always a
 //! full sync (every service's chains are written).
 
+use std::fmt::{self, Write as _};
+
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use svcflow_source::Span;
@@ -191,51 +193,78 @@ impl Serialize for IptablesOutput {
     }
 }
 
-/// The four line buffers of `syncProxyRules` plus their structured twins.
+/// The four line buffers of `syncProxyRules` (filter/nat chain lines and rules), kept as
+/// structured lists; the text is assembled once at the end.
 #[derive(Default)]
 struct Out {
-    filter_chains: String,
-    filter_rules: String,
-    nat_chains: String,
-    nat_rules: String,
-    filter_rule_list: Vec<Rule>,
-    nat_rule_list: Vec<Rule>,
-    filter_chain_list: Vec<Chain>,
-    nat_chain_list: Vec<Chain>,
+    scratch: String,
+    filter_rules: Vec<Rule>,
+    nat_rules: Vec<Rule>,
+    filter_chains: Vec<Chain>,
+    nat_chains: Vec<Chain>,
 }
 
 impl Out {
     fn chain(&mut self, table: Table, name: &str, kind: ChainKind, service: Option<&str>) {
-        let (buf, list) = match table {
-            Table::Filter => (&mut self.filter_chains, &mut self.filter_chain_list),
-            Table::Nat => (&mut self.nat_chains, &mut self.nat_chain_list),
+        let list = match table {
+            Table::Filter => &mut self.filter_chains,
+            Table::Nat => &mut self.nat_chains,
         };
-        buf.push(':');
-        buf.push_str(name);
-        buf.push_str(" - [0:0]\n");
         list.push(Chain { table, name: name.to_string(), kind, service: service.map(str::to_string) });
     }
 
     /// Write `-A <chain> <body>`.
-    fn rule(&mut self, table: Table, chain: &str, body: &str, origin: Vec<Span>, service: Option<&str>) {
-        let mut text = String::with_capacity(chain.len() + body.len() + 4);
+    fn rule(&mut self, table: Table, chain: &str, body: impl fmt::Display, origin: Vec<Span>, service: Option<&str>) {
+        let mut text = std::mem::take(&mut self.scratch);
+        text.clear();
         text.push_str("-A ");
         text.push_str(chain);
-        if !body.is_empty() {
-            text.push(' ');
-            text.push_str(body);
+        text.push(' ');
+        let _ = write!(text, "{body}");
+        if text.len() == chain.len() + 4 {
+            text.pop();
         }
-        self.push_line(table, chain, text, origin, service);
+        // An exactly sized copy; the scratch buffer is reused for the next rule.
+        let line = text.as_str().to_owned();
+        self.scratch = text;
+        self.push_line(table, chain, line, origin, service);
     }
 
     fn push_line(&mut self, table: Table, chain: &str, text: String, origin: Vec<Span>, service: Option<&str>) {
-        let (buf, list) = match table {
-            Table::Filter => (&mut self.filter_rules, &mut self.filter_rule_list),
-            Table::Nat => (&mut self.nat_rules, &mut self.nat_rule_list),
+        let list = match table {
+            Table::Filter => &mut self.filter_rules,
+            Table::Nat => &mut self.nat_rules,
         };
-        buf.push_str(&text);
-        buf.push('\n');
         list.push(Rule { table, chain: chain.to_string(), text, origin, service: service.map(str::to_string) });
+    }
+
+    /// `*filter`, chain lines, rules, `COMMIT`, then the same for `*nat`.
+    fn text(&self) -> String {
+        let chain_len = |cs: &[Chain]| cs.iter().map(|c| c.name.len() + 9).sum::<usize>();
+        let rule_len = |rs: &[Rule]| rs.iter().map(|r| r.text.len() + 1).sum::<usize>();
+        let mut text = String::with_capacity(
+            chain_len(&self.filter_chains)
+                + chain_len(&self.nat_chains)
+                + rule_len(&self.filter_rules)
+                + rule_len(&self.nat_rules)
+                + 32,
+        );
+        for (header, chains, rules) in
+            [("*filter\n", &self.filter_chains, &self.filter_rules), ("*nat\n", &self.nat_chains, &self.nat_rules)]
+        {
+            text.push_str(header);
+            for c in chains {
+                text.push(':');
+                text.push_str(&c.name);
+                text.push_str(" - [0:0]\n");
+            }
+            for r in rules {
+                text.push_str(&r.text);
+                text.push('\n');
+            }
+            text.push_str("COMMIT\n");
+        }
+        text
     }
 }
 
@@ -269,7 +298,12 @@ impl Probabilities {
 }
 
 fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
-    let mut out = Out::default();
+    // Rough sizes (2 chains and ~4 rules per endpoint) to avoid regrowing huge vectors.
+    let mut out = Out {
+        nat_rules: Vec::with_capacity(prepared.ports.len() * 6 + prepared.total_endpoints * 4 + 16),
+        nat_chains: Vec::with_capacity(prepared.ports.len() * 2 + prepared.total_endpoints + 8),
+        ..Out::default()
+    };
     let mark = &ctx.mark;
     let is_v6 = ctx.family == IpFamily::V6;
     let large = prepared.total_endpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
@@ -281,8 +315,8 @@ fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
     for c in ["KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ"] {
         out.chain(Table::Nat, c, ChainKind::Fixed, None);
     }
-    out.rule(Table::Nat, "KUBE-POSTROUTING", &format!("-m mark ! --mark {mark}/{mark} -j RETURN"), vec![], None);
-    out.rule(Table::Nat, "KUBE-POSTROUTING", &format!("-j MARK --xor-mark {mark}"), vec![], None);
+    out.rule(Table::Nat, "KUBE-POSTROUTING", format_args!("-m mark ! --mark {mark}/{mark} -j RETURN"), vec![], None);
+    out.rule(Table::Nat, "KUBE-POSTROUTING", format_args!("-j MARK --xor-mark {mark}"), vec![], None);
     out.rule(
         Table::Nat,
         "KUBE-POSTROUTING",
@@ -294,7 +328,7 @@ fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
         vec![],
         None,
     );
-    out.rule(Table::Nat, "KUBE-MARK-MASQ", &format!("-j MARK --or-mark {mark}"), vec![], None);
+    out.rule(Table::Nat, "KUBE-MARK-MASQ", format_args!("-j MARK --or-mark {mark}"), vec![], None);
     if !is_v6 && ctx.localhost_nodeports {
         out.chain(Table::Filter, "KUBE-FIREWALL", ChainKind::Fixed, None);
         out.rule(
@@ -306,23 +340,28 @@ fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
         );
     }
 
-    let mut active_nat: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut summaries = Vec::with_capacity(prepared.ports.len());
     for sp in &prepared.ports {
         let cat = categorize(sp, ctx);
-        let summary = write_service_port(&mut out, ctx, sp, &cat, large, &mut probs, &mut active_nat);
+        let summary = write_service_port(&mut out, ctx, sp, &cat, large, &mut probs);
         summaries.push(summary);
     }
 
     // Stale service chains (§11): flush + delete, sorted (upstream: set order).
-    let mut stale: Vec<&String> = ctx
+    let active_nat: std::collections::HashSet<&str> = if ctx.existing_nat_chains.is_empty() {
+        std::collections::HashSet::new()
+    } else {
+        out.nat_chains.iter().map(|c| c.name.as_str()).collect()
+    };
+    let mut stale: Vec<String> = ctx
         .existing_nat_chains
         .iter()
         .filter(|c| is_service_chain_name(c) && !active_nat.contains(c.as_str()))
+        .cloned()
         .collect();
     stale.sort();
     stale.dedup();
-    for c in stale {
+    for c in &stale {
         out.chain(Table::Nat, c, ChainKind::Stale, None);
         out.push_line(Table::Nat, c, format!("-X {c}"), vec![], None);
     }
@@ -341,7 +380,7 @@ fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
         out.rule(
             Table::Nat,
             "KUBE-SERVICES",
-            &format!("{TAIL} -m addrtype --dst-type LOCAL{excl} -j KUBE-NODEPORTS"),
+            format_args!("{TAIL} -m addrtype --dst-type LOCAL{excl} -j KUBE-NODEPORTS"),
             vec![],
             None,
         );
@@ -350,7 +389,7 @@ fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
             if ip.is_loopback() && (is_v6 || !ctx.localhost_nodeports) {
                 continue;
             }
-            out.rule(Table::Nat, "KUBE-SERVICES", &format!("{TAIL} -d {ip} -j KUBE-NODEPORTS"), vec![], None);
+            out.rule(Table::Nat, "KUBE-SERVICES", format_args!("{TAIL} -d {ip} -j KUBE-NODEPORTS"), vec![], None);
         }
     }
 
@@ -370,7 +409,7 @@ fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
     out.rule(
         Table::Filter,
         "KUBE-FORWARD",
-        &format!("-m comment --comment \"kubernetes forwarding rules\" -m mark --mark {mark}/{mark} -j ACCEPT"),
+        format_args!("-m comment --comment \"kubernetes forwarding rules\" -m mark --mark {mark}/{mark} -j ACCEPT"),
         vec![],
         None,
     );
@@ -382,21 +421,11 @@ fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
         None,
     );
 
-    let mut text = String::with_capacity(
-        out.filter_chains.len() + out.filter_rules.len() + out.nat_chains.len() + out.nat_rules.len() + 32,
-    );
-    text.push_str("*filter\n");
-    text.push_str(&out.filter_chains);
-    text.push_str(&out.filter_rules);
-    text.push_str("COMMIT\n*nat\n");
-    text.push_str(&out.nat_chains);
-    text.push_str(&out.nat_rules);
-    text.push_str("COMMIT\n");
-
-    let mut rules = out.filter_rule_list;
-    rules.append(&mut out.nat_rule_list);
-    let mut chains = out.filter_chain_list;
-    chains.append(&mut out.nat_chain_list);
+    let text = out.text();
+    let mut rules = out.filter_rules;
+    rules.append(&mut out.nat_rules);
+    let mut chains = out.filter_chains;
+    chains.append(&mut out.nat_chains);
 
     IptablesOutput {
         family: ctx.family,
@@ -423,7 +452,6 @@ fn write_service_port(
     cat: &Categorized,
     large: bool,
     probs: &mut Probabilities,
-    active_nat: &mut std::collections::HashSet<String>,
 ) -> ServicePortSummary {
     let s = sp.svc_port_name.as_str();
     let svc = Some(s);
@@ -473,7 +501,7 @@ fn write_service_port(
         out.rule(
             Table::Nat,
             "KUBE-SERVICES",
-            &format!("-m comment --comment \"{s} cluster IP\" {mp} -d {cip} --dport {port} -j {internal_chain}"),
+            format_args!("-m comment --comment \"{s} cluster IP\" {mp} -d {cip} --dport {port} -j {internal_chain}"),
             origin(),
             svc,
         );
@@ -481,7 +509,7 @@ fn write_service_port(
         out.rule(
             Table::Filter,
             "KUBE-SERVICES",
-            &format!("-m comment --comment {int_comment} {mp} -d {cip} --dport {port} -j {int_target}"),
+            format_args!("-m comment --comment {int_comment} {mp} -d {cip} --dport {port} -j {int_target}"),
             origin(),
             svc,
         );
@@ -492,7 +520,7 @@ fn write_service_port(
             out.rule(
                 Table::Nat,
                 "KUBE-SERVICES",
-                &format!("-m comment --comment \"{s} external IP\" {mp} -d {x} --dport {port} -j {ext_chain}"),
+                format_args!("-m comment --comment \"{s} external IP\" {mp} -d {x} --dport {port} -j {ext_chain}"),
                 origin(),
                 svc,
             );
@@ -501,7 +529,7 @@ fn write_service_port(
             out.rule(
                 Table::Filter,
                 "KUBE-EXTERNAL-SERVICES",
-                &format!("-m comment --comment {ext_comment} {mp} -d {x} --dport {port} -j {ext_target}"),
+                format_args!("-m comment --comment {ext_comment} {mp} -d {x} --dport {port} -j {ext_target}"),
                 origin(),
                 svc,
             );
@@ -513,7 +541,7 @@ fn write_service_port(
             out.rule(
                 Table::Nat,
                 "KUBE-SERVICES",
-                &format!("-m comment --comment \"{s} loadbalancer IP\" {mp} -d {v} --dport {port} -j {lb_target}"),
+                format_args!("-m comment --comment \"{s} loadbalancer IP\" {mp} -d {v} --dport {port} -j {lb_target}"),
                 origin(),
                 svc,
             );
@@ -522,7 +550,7 @@ fn write_service_port(
             out.rule(
                 Table::Filter,
                 "KUBE-PROXY-FIREWALL",
-                &format!(
+                format_args!(
                     "-m comment --comment \"{s} traffic not accepted by {fw_chain}\" {mp} -d {v} --dport {port} -j DROP"
                 ),
                 origin(),
@@ -536,7 +564,7 @@ fn write_service_port(
             out.rule(
                 Table::Filter,
                 "KUBE-EXTERNAL-SERVICES",
-                &format!("-m comment --comment {ext_comment} {mp} -d {v} --dport {port} -j {ext_target}"),
+                format_args!("-m comment --comment {ext_comment} {mp} -d {v} --dport {port} -j {ext_target}"),
                 origin(),
                 svc,
             );
@@ -550,7 +578,7 @@ fn write_service_port(
                 out.rule(
                     Table::Nat,
                     "KUBE-NODEPORTS",
-                    &format!(
+                    format_args!(
                         "-m comment --comment {s} {mp} -d 127.0.0.0/8 --dport {np} -m nfacct --nfacct-name localhost_nps_accepted_pkts -j {ext_chain}"
                     ),
                     origin(),
@@ -560,7 +588,7 @@ fn write_service_port(
             out.rule(
                 Table::Nat,
                 "KUBE-NODEPORTS",
-                &format!("-m comment --comment {s} {mp} --dport {np} -j {ext_chain}"),
+                format_args!("-m comment --comment {s} {mp} --dport {np} -j {ext_chain}"),
                 origin(),
                 svc,
             );
@@ -569,7 +597,7 @@ fn write_service_port(
             out.rule(
                 Table::Filter,
                 "KUBE-EXTERNAL-SERVICES",
-                &format!(
+                format_args!(
                     "-m comment --comment {ext_comment} -m addrtype --dst-type LOCAL {mp} --dport {np} -j {ext_target}"
                 ),
                 origin(),
@@ -582,7 +610,7 @@ fn write_service_port(
         out.rule(
             Table::Filter,
             "KUBE-NODEPORTS",
-            &format!(
+            format_args!(
                 "-m comment --comment \"{s} health check node port\" -m tcp -p tcp --dport {} -j ACCEPT",
                 sp.health_check_node_port
             ),
@@ -595,12 +623,12 @@ fn write_service_port(
     if has_internal {
         let base = format!("-m comment --comment \"{s} cluster IP\" {mp} -d {cip} --dport {port}");
         if ctx.masquerade_all {
-            out.rule(Table::Nat, internal_chain, &format!("{base} -j KUBE-MARK-MASQ"), origin(), svc);
+            out.rule(Table::Nat, internal_chain, format_args!("{base} -j KUBE-MARK-MASQ"), origin(), svc);
         } else if ctx.detector.implemented() {
             out.rule(
                 Table::Nat,
                 internal_chain,
-                &format!("{base} {} -j KUBE-MARK-MASQ", ctx.detector.if_not_local()),
+                format_args!("{base} {} -j KUBE-MARK-MASQ", ctx.detector.if_not_local()),
                 origin(),
                 svc,
             );
@@ -609,12 +637,13 @@ fn write_service_port(
     // 8. EXT chain.
     if uses_ext {
         out.chain(Table::Nat, &ext_chain, ChainKind::Ext, svc);
-        active_nat.insert(ext_chain.clone());
         if !sp.external_policy_local {
             out.rule(
                 Table::Nat,
                 &ext_chain,
-                &format!("-m comment --comment \"masquerade traffic for {s} external destinations\" -j KUBE-MARK-MASQ"),
+                format_args!(
+                    "-m comment --comment \"masquerade traffic for {s} external destinations\" -j KUBE-MARK-MASQ"
+                ),
                 origin(),
                 svc,
             );
@@ -623,7 +652,7 @@ fn write_service_port(
                 out.rule(
                     Table::Nat,
                     &ext_chain,
-                    &format!(
+                    format_args!(
                         "-m comment --comment \"pod traffic for {s} external destinations\" {} -j {svc_chain}",
                         ctx.detector.if_local()
                     ),
@@ -634,7 +663,7 @@ fn write_service_port(
             out.rule(
                 Table::Nat,
                 &ext_chain,
-                &format!(
+                format_args!(
                     "-m comment --comment \"masquerade LOCAL traffic for {s} external destinations\" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ"
                 ),
                 origin(),
@@ -643,7 +672,7 @@ fn write_service_port(
             out.rule(
                 Table::Nat,
                 &ext_chain,
-                &format!(
+                format_args!(
                     "-m comment --comment \"route LOCAL traffic for {s} external destinations\" -m addrtype --src-type LOCAL -j {svc_chain}"
                 ),
                 origin(),
@@ -651,19 +680,18 @@ fn write_service_port(
             );
         }
         if has_external {
-            out.rule(Table::Nat, &ext_chain, &format!("-j {external_policy_chain}"), origin(), svc);
+            out.rule(Table::Nat, &ext_chain, format_args!("-j {external_policy_chain}"), origin(), svc);
         }
     }
     // 9. FW chain.
     if uses_fw {
         out.chain(Table::Nat, &fw_chain, ChainKind::Fw, svc);
-        active_nat.insert(fw_chain.clone());
         let mut allow_from_node = false;
         for r in &sp.source_ranges {
             out.rule(
                 Table::Nat,
                 &fw_chain,
-                &format!("-m comment --comment \"{s} loadbalancer IP\" -s {r} -j {ext_chain}"),
+                format_args!("-m comment --comment \"{s} loadbalancer IP\" -s {r} -j {ext_chain}"),
                 origin(),
                 svc,
             );
@@ -676,7 +704,7 @@ fn write_service_port(
                 out.rule(
                     Table::Nat,
                     &fw_chain,
-                    &format!("-m comment --comment \"{s} loadbalancer IP\" -s {v} -j {ext_chain}"),
+                    format_args!("-m comment --comment \"{s} loadbalancer IP\" -s {v} -j {ext_chain}"),
                     origin(),
                     svc,
                 );
@@ -685,7 +713,7 @@ fn write_service_port(
         out.rule(
             Table::Nat,
             &fw_chain,
-            &format!("-m comment --comment \"other traffic to {s} will be dropped by KUBE-PROXY-FIREWALL\""),
+            format_args!("-m comment --comment \"other traffic to {s} will be dropped by KUBE-PROXY-FIREWALL\""),
             origin(),
             svc,
         );
@@ -695,58 +723,71 @@ fn write_service_port(
         if let Some(t) = sp.affinity {
             for &i in list {
                 let e = &sp.endpoints[i];
-                let comment = if large { String::new() } else { format!("-m comment --comment \"{s} -> {}\" ", e.id) };
-                out.rule(
-                    Table::Nat,
-                    chain,
-                    &format!("{comment}-m recent --name {0} --rcheck --seconds {t} --reap -j {0}", sep[i]),
-                    spans(&[sp.span, e.span, e.port_span]),
-                    svc,
-                );
+                let mut text = std::mem::take(&mut out.scratch);
+                text.clear();
+                text.push_str("-A ");
+                text.push_str(chain);
+                if !large {
+                    let _ = write!(text, " -m comment --comment \"{s} -> {}\"", e.id);
+                }
+                let _ = write!(text, " -m recent --name {0} --rcheck --seconds {t} --reap -j {0}", sep[i]);
+                let line = text.as_str().to_owned();
+                out.scratch = text;
+                out.push_line(Table::Nat, chain, line, spans(&[sp.span, e.span, e.port_span]), svc);
             }
         }
         let n = list.len();
         for (k, &i) in list.iter().enumerate() {
             let e = &sp.endpoints[i];
-            let mut body = String::with_capacity(128);
+            let mut text = std::mem::take(&mut out.scratch);
+            text.clear();
+            text.push_str("-A ");
+            text.push_str(chain);
             if !large {
-                body.push_str("-m comment --comment \"");
-                body.push_str(s);
-                body.push_str(" -> ");
-                body.push_str(&e.id);
-                body.push_str("\" ");
+                text.push_str(" -m comment --comment \"");
+                text.push_str(s);
+                text.push_str(" -> ");
+                text.push_str(&e.id);
+                text.push('"');
             }
             if k + 1 < n {
-                body.push_str("-m statistic --mode random --probability ");
-                body.push_str(probs.get(n - k));
-                body.push(' ');
+                text.push_str(" -m statistic --mode random --probability ");
+                text.push_str(probs.get(n - k));
             }
-            body.push_str("-j ");
-            body.push_str(&sep[i]);
-            out.rule(Table::Nat, chain, &body, spans(&[sp.span, e.span, e.port_span]), svc);
+            text.push_str(" -j ");
+            text.push_str(&sep[i]);
+            let line = text.as_str().to_owned();
+            out.scratch = text;
+            out.push_line(Table::Nat, chain, line, spans(&[sp.span, e.span, e.port_span]), svc);
         }
     };
     if uses_cluster_chain {
         out.chain(Table::Nat, &svc_chain, ChainKind::Service, svc);
-        active_nat.insert(svc_chain.clone());
         lb_rules(out, &svc_chain, &cat.cluster);
     }
     if uses_local_chain {
         out.chain(Table::Nat, &svl_chain, ChainKind::Svl, svc);
-        active_nat.insert(svl_chain.clone());
         lb_rules(out, &svl_chain, &cat.local);
     }
     // 12. SEP chains.
+    let sep_comment = if large { String::new() } else { format!("-m comment --comment {s} ") };
     for &i in &cat.reachable {
         let e = &sp.endpoints[i];
         let chain = &sep[i];
         out.chain(Table::Nat, chain, ChainKind::Sep, svc);
-        active_nat.insert(chain.clone());
-        let comment = if large { String::new() } else { format!("-m comment --comment {s} ") };
         let o = spans(&[sp.span, e.span, e.port_span]);
-        out.rule(Table::Nat, chain, &format!("{comment}-s {} -j KUBE-MARK-MASQ", e.ip), o.clone(), svc);
-        let affinity = if sp.affinity.is_some() { format!("-m recent --name {chain} --set ") } else { String::new() };
-        out.rule(Table::Nat, chain, &format!("{comment}{affinity}{mp} -j DNAT --to-destination {}", e.id), o, svc);
+        out.rule(Table::Nat, chain, format_args!("{sep_comment}-s {} -j KUBE-MARK-MASQ", e.ip), o.clone(), svc);
+        if sp.affinity.is_some() {
+            out.rule(
+                Table::Nat,
+                chain,
+                format_args!("{sep_comment}-m recent --name {chain} --set {mp} -j DNAT --to-destination {}", e.id),
+                o,
+                svc,
+            );
+        } else {
+            out.rule(Table::Nat, chain, format_args!("{sep_comment}{mp} -j DNAT --to-destination {}", e.id), o, svc);
+        }
     }
 
     // Summary for the flow view.
@@ -780,7 +821,7 @@ fn write_service_port(
             cluster_probability: if uses_cluster_chain { cluster_probs[i].take() } else { None },
             in_local_chain: uses_local_chain && in_list(&cat.local, i).is_some(),
             local_probability: if uses_local_chain { local_probs[i].take() } else { None },
-            slice: e.slice.clone(),
+            slice: e.slice.to_string(),
             span: e.span,
         })
         .collect();

@@ -42,7 +42,7 @@ fn reals(sp: &SvcPort, cat: &Categorized, local: bool) -> Vec<(Ip, i32, String)>
             Ip::parse_sloppy(&e.ip).map(|ip| (ip, e.port, e.id.clone()))
         })
         .collect();
-    out.sort_by(|a, b| (a.0.to_u128(), a.1).cmp(&(b.0.to_u128(), b.1)));
+    out.sort_by_key(|a| (a.0.to_u128(), a.1));
     out
 }
 
@@ -56,7 +56,7 @@ pub fn generate_ipvs(
     let node_ips: Vec<Ip> = ctx
         .nodeport_ips()
         .into_iter()
-        .filter(|ip| !ip.is_loopback() && !(ip.family() == crate::netutil::IpFamily::V6 && ip.is_link_local_unicast()))
+        .filter(|ip| !(ip.is_loopback() || (ip.family() == crate::netutil::IpFamily::V6 && ip.is_link_local_unicast())))
         .collect();
 
     // Keyed like ipvs_cmp_services: protocol, address, port. A later service port with

@@ -248,10 +248,10 @@ impl Ip {
     }
 
     /// Numeric value for ordering (IPv4 as the low 32 bits).
-    pub fn to_u128(&self) -> u128 {
+    pub fn to_u128(self) -> u128 {
         match self {
-            Ip::V4(b) => u128::from(u32::from_be_bytes(*b)),
-            Ip::V6(b) => u128::from_be_bytes(*b),
+            Ip::V4(b) => u128::from(u32::from_be_bytes(b)),
+            Ip::V6(b) => u128::from_be_bytes(b),
         }
     }
 }

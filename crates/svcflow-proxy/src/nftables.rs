@@ -9,7 +9,7 @@
 //! knftables `objects.go`. A first full sync from an empty table; services visited in
 //! sorted order (upstream: Go map order, which only affects element order).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::hash::nft_hash_and_truncate;
 use crate::model::*;
@@ -27,6 +27,8 @@ struct NftContainer {
     decl: String,
     /// (key, rendered line); a re-added key replaces in place.
     elements: Vec<(String, String)>,
+    /// key → index in `elements`.
+    index: HashMap<String, usize>,
 }
 
 struct Nft {
@@ -99,14 +101,17 @@ impl Nft {
             line.push_str(&go_quote(c));
         }
         line.push('\n');
-        self.chains.entry(chain.to_string()).or_default().rules.push(line);
+        match self.chains.get_mut(chain) {
+            Some(c) => c.rules.push(line),
+            None => self.chains.entry(chain.to_string()).or_default().rules.push(line),
+        }
     }
 
     fn set(&mut self, name: &str, props: &str) {
         let prefix = &self.prefix;
         self.sets.entry(name.to_string()).or_insert_with(|| NftContainer {
             decl: format!("add set {prefix} {name} {{ {props} }}\n"),
-            elements: Vec::new(),
+            ..Default::default()
         });
     }
 
@@ -114,7 +119,7 @@ impl Nft {
         let prefix = &self.prefix;
         self.maps.entry(name.to_string()).or_insert_with(|| NftContainer {
             decl: format!("add map {prefix} {name} {{ {props} }}\n"),
-            elements: Vec::new(),
+            ..Default::default()
         });
     }
 
@@ -132,9 +137,12 @@ impl Nft {
         line.push_str(" }\n");
         let container = if is_map { &mut self.maps } else { &mut self.sets };
         let c = container.entry(name.to_string()).or_default();
-        match c.elements.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = line,
-            None => c.elements.push((key, line)),
+        match c.index.get(&key) {
+            Some(&i) => c.elements[i].1 = line,
+            None => {
+                c.index.insert(key.clone(), c.elements.len());
+                c.elements.push((key, line));
+            }
         }
     }
 

@@ -7,11 +7,16 @@
 //! `symMerge`), reproduced so that even an inconsistent comparison (rules without
 //! comments) orders exactly as Go does.
 
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
 use crate::model::ProxyError;
 
 struct ParsedRule {
     raw: String,
     comment: Option<String>,
+    /// The comment up to the first space or `:` (`orderByCommentServiceName`'s key).
+    service_key: Option<String>,
 }
 
 struct ParsedChain {
@@ -29,7 +34,7 @@ struct ParsedTable {
 
 /// `(?:^|\s)("[^"]*"|[^"]\S*)` over `s`, each match's group with `"` trimmed from both
 /// ends (`strings.Trim(match, "\"")`).
-fn words(s: &str) -> Vec<String> {
+fn words(s: &str) -> Vec<&str> {
     let b = s.as_bytes();
     let is_space = |c: u8| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
     // The group at position g: returns its end, if it matches.
@@ -69,8 +74,9 @@ fn words(s: &str) -> Vec<String> {
             st += 1;
         }
         let Some((g, e)) = found else { break };
-        let w = String::from_utf8_lossy(&b[g..e]);
-        out.push(w.trim_matches('"').to_string());
+        // Group boundaries are ASCII (`"`, whitespace) or whole characters.
+        let w = s.get(g..e).unwrap_or("");
+        out.push(w.trim_matches('"'));
         pos = e;
     }
     out
@@ -143,7 +149,7 @@ fn parse_rule(line: &str) -> Result<ParsedRule, String> {
                     return Err(format!("parameter {name:?} requires an argument"));
                 }
                 if name == "--comment" {
-                    comment = Some(w[i + 1].clone());
+                    comment = Some(w[i + 1]);
                 }
                 i += 2;
             } else {
@@ -154,7 +160,11 @@ fn parse_rule(line: &str) -> Result<ParsedRule, String> {
         }
         negated = false;
     }
-    Ok(ParsedRule { raw: line.to_string(), comment })
+    let service_key = comment.map(|c| match c.find([' ', ':']) {
+        Some(i) => c[..i].to_string(),
+        None => c.to_string(),
+    });
+    Ok(ParsedRule { raw: line.to_string(), comment: comment.map(str::to_string), service_key })
 }
 
 fn parse_chain_decl(line: &str) -> Option<(String, u64, u64)> {
@@ -178,6 +188,9 @@ fn parse_dump(data: &str) -> Result<Vec<ParsedTable>, String> {
         Chains,
     }
     let mut tables: Vec<ParsedTable> = Vec::new();
+    // Chain name → index in the current table's `chains` (first declaration wins, as
+    // `GetChain` returns the first match).
+    let mut index: HashMap<String, usize> = HashMap::new();
     let mut state = State::Table;
     for raw_line in data.trim_matches('\n').split('\n') {
         let line = raw_line.trim();
@@ -192,12 +205,14 @@ fn parse_dump(data: &str) -> Result<Vec<ParsedTable>, String> {
                 )
             })?;
             tables.push(ParsedTable { name: name.to_string(), chains: Vec::new() });
+            index.clear();
             state = State::ChainDecls;
             continue;
         }
         let t = tables.last_mut().ok_or("no table")?;
         if state == State::ChainDecls {
             if let Some((name, packets, bytes)) = parse_chain_decl(line) {
+                index.entry(name.clone()).or_insert(t.chains.len());
                 t.chains.push(ParsedChain { name, packets, bytes, rules: Vec::new(), deleted: false });
                 continue;
             }
@@ -208,21 +223,15 @@ fn parse_dump(data: &str) -> Result<Vec<ParsedTable>, String> {
             if !rest.contains(' ') {
                 return Err(format!("error parsing rule {line:?}"));
             }
-            let c = t
-                .chains
-                .iter_mut()
-                .find(|c| c.name == chain)
-                .ok_or_else(|| format!("error parsing rule {line:?}: no such chain {chain:?}"))?;
+            let i = *index.get(chain).ok_or_else(|| format!("error parsing rule {line:?}: no such chain {chain:?}"))?;
+            let c = &mut t.chains[i];
             if c.deleted {
                 return Err(format!("cannot add rules to deleted chain {chain:?}"));
             }
             c.rules.push(parse_rule(line)?);
         } else if let Some(chain) = line.strip_prefix("-X ") {
-            let c = t
-                .chains
-                .iter_mut()
-                .find(|c| c.name == chain)
-                .ok_or_else(|| format!("error parsing rule {line:?}: no such chain {chain:?}"))?;
+            let i = *index.get(chain).ok_or_else(|| format!("error parsing rule {line:?}: no such chain {chain:?}"))?;
+            let c = &mut t.chains[i];
             if !c.rules.is_empty() {
                 return Err(format!("cannot delete chain {chain:?} after adding rules"));
             }
@@ -239,18 +248,12 @@ fn parse_dump(data: &str) -> Result<Vec<ParsedTable>, String> {
     Ok(tables)
 }
 
-/// `orderByCommentServiceName`.
+/// `orderByCommentServiceName` (false when either rule has no comment).
 fn comment_service_less(a: &ParsedRule, b: &ParsedRule) -> bool {
-    let (Some(x), Some(y)) = (&a.comment, &b.comment) else {
-        return false;
-    };
-    let cut = |s: &str| -> String {
-        match s.find([' ', ':']) {
-            Some(i) => s[..i].to_string(),
-            None => s.to_string(),
-        }
-    };
-    cut(x) < cut(y)
+    match (&a.service_key, &b.service_key) {
+        (Some(x), Some(y)) => x < y,
+        _ => false,
+    }
 }
 
 /// Go's `sort.Stable` (insertion sort on blocks of 20, then `symMerge`).
@@ -418,7 +421,7 @@ pub fn try_normalize_iptables(text: &str) -> Result<String, ProxyError> {
         out.push_str(&t.name);
         out.push('\n');
         for c in &t.chains {
-            out.push_str(&format!(":{} - [{}:{}]\n", c.name, c.packets, c.bytes));
+            let _ = writeln!(out, ":{} - [{}:{}]", c.name, c.packets, c.bytes);
         }
         for c in &t.chains {
             for r in &c.rules {

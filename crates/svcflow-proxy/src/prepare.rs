@@ -18,6 +18,7 @@
 //!   (`getLocalDetectors`): the node-level settings (§1, §9.4).
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use svcflow_source::Span;
 
@@ -321,7 +322,8 @@ pub(crate) struct Ep {
     pub node_name: Option<String>,
     pub span: Option<Span>,
     pub port_span: Option<Span>,
-    pub slice: String,
+    /// `namespace/name` of the EndpointSlice.
+    pub slice: Rc<str>,
 }
 
 /// One service port (`BaseServicePortInfo`) with its endpoints.
@@ -732,8 +734,10 @@ pub(crate) fn prepare(
         let Some(by_name) = slices_by_svc.get(&(sp.namespace.clone(), sp.name.clone())) else {
             continue;
         };
-        let mut set: BTreeMap<String, Ep> = BTreeMap::new();
+        // Candidates in visiting order; duplicates resolved below.
+        let mut cands: Vec<Ep> = Vec::new();
         for sl in by_name.values() {
+            let slice_name: Rc<str> = format!("{}/{}", sl.namespace, sl.name).into();
             for p in &sl.ports {
                 let Some(pname) = &p.name else { continue };
                 let pnum = p.port.unwrap_or(0);
@@ -749,34 +753,42 @@ pub(crate) fn prepare(
                     let Some(ip) = Ip::parse_sloppy(addr) else { continue };
                     let ip = ip.to_string();
                     let id = join_host_port(&ip, pnum);
-                    let terminating = e.terminating == Some(true);
-                    if set.contains_key(&id) && terminating {
-                        continue;
-                    }
                     let is_local = !ctx.node_name.is_empty() && e.node_name.as_deref() == Some(ctx.node_name.as_str());
-                    set.insert(
-                        id.clone(),
-                        Ep {
-                            ip,
-                            port: pnum,
-                            id,
-                            is_local,
-                            ready: e.ready != Some(false),
-                            serving: e.serving != Some(false),
-                            terminating,
-                            zone_hints: e.zone_hints.clone(),
-                            node_hints: e.node_hints.clone(),
-                            node_name: e.node_name.clone(),
-                            span: e.span.or(sl.span),
-                            port_span: p.span,
-                            slice: format!("{}/{}", sl.namespace, sl.name),
-                        },
-                    );
+                    cands.push(Ep {
+                        ip,
+                        port: pnum,
+                        id,
+                        is_local,
+                        ready: e.ready != Some(false),
+                        serving: e.serving != Some(false),
+                        terminating: e.terminating == Some(true),
+                        zone_hints: e.zone_hints.clone(),
+                        node_hints: e.node_hints.clone(),
+                        node_name: e.node_name.clone(),
+                        span: e.span.or(sl.span),
+                        port_span: p.span,
+                        slice: slice_name.clone(),
+                    });
                 }
             }
         }
-        // BTreeMap iteration = byte-wise sort by the identity string.
-        sp.endpoints = set.into_values().collect();
+        // `addEndpoints`: a later duplicate `ip:port` replaces an earlier one unless it is
+        // terminating. The stable sort keeps visiting order within equal identities, and
+        // the result is sorted byte-wise by identity (`byEndpoint`).
+        cands.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut eps: Vec<Ep> = Vec::with_capacity(cands.len());
+        for e in cands {
+            if let Some(last) = eps.last_mut() {
+                if last.id == e.id {
+                    if !e.terminating {
+                        *last = e;
+                    }
+                    continue;
+                }
+            }
+            eps.push(e);
+        }
+        sp.endpoints = eps;
         total_endpoints += sp.endpoints.len();
     }
 
@@ -847,8 +859,8 @@ pub(crate) fn categorize(sp: &SvcPort, ctx: &Ctx) -> Categorized {
                 e.ready
                     && match mode {
                         None => true,
-                        Some("PreferSameNode") => e.node_hints.iter().any(|h| *h == ctx.node_name),
-                        Some(_) => e.zone_hints.iter().any(|h| *h == ctx.zone),
+                        Some("PreferSameNode") => e.node_hints.contains(&ctx.node_name),
+                        Some(_) => e.zone_hints.contains(&ctx.zone),
                     }
             })
             .collect();

@@ -581,3 +581,28 @@ fn stale_chains() {
     golden("stale_chains.txt", out.text());
     golden("stale_chains_normalized.txt", &normalize_iptables(out.text()));
 }
+
+/// §2/§3/§4: cluster IPs and endpoint addresses are parsed sloppily and printed
+/// canonically, so `172.30.0.041` / `10.180.00.001` give exactly the rules (and SEP chain
+/// names) of `172.30.0.41` / `10.180.0.1`; IPv6 endpoints are lower-cased and compressed
+/// before hashing.
+#[test]
+fn sloppy_addresses_are_canonicalised() {
+    let gen_for = |cip: &str, epa: &str| {
+        let services = vec![svc("ns1", "svc1", ServiceType::ClusterIP, cip, &[("p80", "TCP", 80, 0)])];
+        let slices = vec![slice("ns1", "svc1", "svc1-1", "IPv4", vec![ep(epa)], &[("p80", 80, "TCP")])];
+        gen(&services, &slices, &ProxyConfig::test_harness()).text().to_string()
+    };
+    let canonical = gen_for("172.30.0.41", "10.180.0.1");
+    assert_eq!(gen_for("172.30.0.041", "10.180.00.001"), canonical);
+    assert!(canonical.contains("KUBE-SEP-SXIVWICOYRO3J4NJ"));
+
+    let v6 = |epa: &str| {
+        let services = vec![svc("default", "web", ServiceType::ClusterIP, "fd00:10:96::1", &[("", "TCP", 8080, 0)])];
+        let slices = vec![slice("default", "web", "web-1", "IPv6", vec![ep(epa)], &[("", 8080, "TCP")])];
+        gen(&services, &slices, &ProxyConfig::test_harness_v6()).text().to_string()
+    };
+    let a = v6("FD00:10:244:0::0007");
+    assert_eq!(a, v6("fd00:10:244::7"));
+    assert!(a.contains("KUBE-SEP-VTSQZLZTFEIR6MTF"), "{a}");
+}

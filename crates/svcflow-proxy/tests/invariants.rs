@@ -65,7 +65,7 @@ impl Rng {
         INTS[(self.next() % INTS.len() as u64) as usize]
     }
     fn flag(&mut self) -> bool {
-        self.next() % 2 == 0
+        self.next() & 1 == 0
     }
     fn opt_bool(&mut self) -> Option<bool> {
         match self.next() % 3 {
@@ -84,7 +84,7 @@ fn random_inputs(r: &mut Rng) -> (Vec<ProxyService>, Vec<ProxyEndpointSlice>, Pr
             namespace: r.pick(NASTY).into(),
             name: r.pick(NASTY).into(),
             type_: types[(r.next() % 4) as usize],
-            cluster_ip: if r.next() % 4 != 0 { "172.30.0.1".into() } else { r.pick(NASTY).into() },
+            cluster_ip: if r.next() & 3 != 0 { "172.30.0.1".into() } else { r.pick(NASTY).into() },
             cluster_ips: if r.flag() { vec![] } else { vec![r.pick(NASTY).into()] },
             ip_families: if r.flag() { vec![] } else { vec![r.pick(NASTY).into()] },
             external_ips: vec![r.pick(NASTY).into(), "192.168.99.1".into()],
@@ -152,7 +152,7 @@ fn random_inputs(r: &mut Rng) -> (Vec<ProxyService>, Vec<ProxyEndpointSlice>, Pr
         DetectLocalMode::InterfaceNamePrefix,
         DetectLocalMode::None,
     ];
-    if r.next() % 4 != 0 {
+    if r.next() & 3 != 0 {
         // Mostly-valid configuration so that generation succeeds often.
         let mut config = ProxyConfig::test_harness();
         config.ip_family = if r.flag() { IpFamily::V4 } else { IpFamily::V6 };
