@@ -7,7 +7,10 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let sources = Sources::single("fuzz.yaml", text.as_ref());
     let result = svcflow_lint::lint(&sources, &Options::default());
-    for format in svcflow_lint::render::Format::ALL {
-        let _ = svcflow_lint::render::render(*format, &sources, &result.diagnostics);
-    }
+    let d = &result.diagnostics;
+    let _ = svcflow_lint::render::text(&sources, d, false);
+    let _ = svcflow_lint::render::json(&sources, d);
+    let _ = svcflow_lint::render::sarif(&sources, d);
+    let _ = svcflow_lint::render::github(&sources, d);
+    let _ = svcflow_lint::render::narrate(&sources, d);
 });

@@ -12,6 +12,10 @@ svcflow: see how Kubernetes Services resolve
 Usage: svcflow <COMMAND> [OPTIONS] FILE...|-
 
 Commands:
+  lint        report mistakes with their line and column (--format text|json|sarif|github|narrate)
+              exit status: 0 no error, 1 at least one error, 2 unusable input or usage
+  rules [ID]  list the lint rules, or print one rule's documentation
+              (--write-docs DIR writes DIR/<id>.md for every rule)
   objects     list the objects found, with their file and line
   dns         the DNS records CoreDNS would serve; --resolve NAME --from-namespace NS answers one query
   endpoints   per Service port, the endpoints (like kubectl get endpointslices) and every pod left out, with why
@@ -43,6 +47,25 @@ KubeProxyConfiguration and a Node in the input give the same settings, flags win
   -V, --version        print the version
   -h, --help           print this help
 ";
+
+/// `print!` that stops quietly when stdout is closed (`svcflow rules | head`) instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        if let Err(e) = write!(std::io::stdout().lock(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        out!($($arg)*);
+        out!("\n");
+    }};
+}
 
 /// Exit status for unusable input or bad usage.
 const EXIT_USAGE: u8 = 2;
@@ -89,11 +112,11 @@ fn run(args: Vec<std::ffi::OsString>) -> Result<u8, String> {
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Short('V') | Long("version") => {
-                println!("svcflow {}", env!("CARGO_PKG_VERSION"));
+                outln!("svcflow {}", env!("CARGO_PKG_VERSION"));
                 return Ok(0);
             }
             Short('h') | Long("help") => {
-                print!("{USAGE}");
+                out!("{USAGE}");
                 return Ok(0);
             }
             Short('n') | Long("namespace") => {
@@ -127,6 +150,8 @@ fn run(args: Vec<std::ffi::OsString>) -> Result<u8, String> {
     }
     match command.as_deref() {
         Some("objects") => cmd_objects(&common),
+        Some("lint") => cmd_lint(&common),
+        Some("rules") => cmd_rules(&common),
         Some("dns") => cmd_dns(&common),
         Some("endpoints") => cmd_endpoints(&common),
         Some("iptables") => cmd_proxy(&common, ProxyMode::Iptables),
@@ -134,7 +159,7 @@ fn run(args: Vec<std::ffi::OsString>) -> Result<u8, String> {
         Some("ipvs") => cmd_proxy(&common, ProxyMode::Ipvs),
         Some("graph") => cmd_graph(&common),
         Some("help") | None => {
-            print!("{USAGE}");
+            out!("{USAGE}");
             Ok(if command.is_none() { EXIT_USAGE } else { 0 })
         }
         Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
@@ -206,7 +231,7 @@ fn cmd_objects(common: &Common) -> Result<u8, String> {
         .collect();
     let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
     for (obj, loc) in rows {
-        println!("{obj:<width$}  {loc}");
+        outln!("{obj:<width$}  {loc}");
     }
     print_diagnostics_brief(&sources, &diagnostics);
     Ok(0)
@@ -223,22 +248,22 @@ fn cmd_dns(common: &Common) -> Result<u8, String> {
         for a in &r.attempts {
             let outcome =
                 if a.answers.is_empty() { "NXDOMAIN".to_string() } else { format!("{} answer(s)", a.answers.len()) };
-            println!(";; query {}.  {outcome}", a.query);
+            outln!(";; query {}.  {outcome}", a.query);
         }
         if r.upstream {
-            println!(";; {} is outside {}: the cluster DNS forwards it upstream", r.name, analysis.cluster_domain);
+            outln!(";; {} is outside {}: the cluster DNS forwards it upstream", r.name, analysis.cluster_domain);
             return Ok(0);
         }
         if r.answers.is_empty() {
-            println!(";; NXDOMAIN: `{}` does not resolve from namespace {from}", r.name);
+            outln!(";; NXDOMAIN: `{}` does not resolve from namespace {from}", r.name);
             return Ok(1);
         }
         for rec in &r.answers {
-            println!("{}", rec.line());
+            outln!("{}", rec.line());
         }
         return Ok(0);
     }
-    print!("{}", svcflow_core::report::dns_records(&analysis));
+    out!("{}", svcflow_core::report::dns_records(&analysis));
     Ok(0)
 }
 
@@ -247,7 +272,7 @@ fn cmd_endpoints(common: &Common) -> Result<u8, String> {
     let sources = read_sources(&common.files)?;
     let analysis = svcflow_core::analyze(&sources, &common.options);
     print_diagnostics_brief(&sources, &analysis.diagnostics);
-    print!("{}", svcflow_core::report::endpoints_table(&analysis));
+    out!("{}", svcflow_core::report::endpoints_table(&analysis));
     Ok(0)
 }
 
@@ -376,18 +401,18 @@ fn cmd_proxy(common: &Common, mode: ProxyMode) -> Result<u8, String> {
                 eprintln!("svcflow: warning: {}", proxy_error(&sources, w));
             }
             match common.flag("format").unwrap_or("text") {
-                "text" => print!("{}", out.text),
-                "normalized" => print!("{}", svcflow_core::kube_proxy::normalize_iptables(&out.text)),
-                "json" => println!("{}", iptables_json(&sources, &out)),
+                "text" => out!("{}", out.text),
+                "normalized" => out!("{}", svcflow_core::kube_proxy::normalize_iptables(&out.text)),
+                "json" => outln!("{}", iptables_json(&sources, &out)),
                 f => return Err(format!("--format for iptables is text, normalized or json, not `{f}`")),
             }
         }
-        ProxyMode::Nftables => print!(
+        ProxyMode::Nftables => out!(
             "{}",
             svcflow_core::kube_proxy::generate_nftables(services, slices, config)
                 .map_err(|e| proxy_error(&sources, &e))?
         ),
-        ProxyMode::Ipvs => print!(
+        ProxyMode::Ipvs => out!(
             "{}",
             svcflow_core::kube_proxy::generate_ipvs(services, slices, config).map_err(|e| proxy_error(&sources, &e))?
         ),
@@ -428,8 +453,8 @@ fn cmd_graph(common: &Common) -> Result<u8, String> {
         eprintln!("svcflow: kube-proxy chains not shown: {}", proxy_error(&sources, e));
     }
     match common.flag("format").unwrap_or("mermaid") {
-        "mermaid" => print!("{}", svcflow_core::flow::to_mermaid(&view.graph)),
-        "dot" => print!("{}", svcflow_core::flow::to_dot(&view.graph)),
+        "mermaid" => out!("{}", svcflow_core::flow::to_mermaid(&view.graph)),
+        "dot" => out!("{}", svcflow_core::flow::to_dot(&view.graph)),
         "json" => {
             let nodes: Vec<&svcflow_core::flow::FlowNode> = view.graph.nodes().map(|(_, n)| n).collect();
             let edges: Vec<serde_json::Value> = view
@@ -439,9 +464,67 @@ fn cmd_graph(common: &Common) -> Result<u8, String> {
                 .iter()
                 .map(|e| serde_json::json!({"from": e.source().index(), "to": e.target().index(), "label": e.weight.label, "status": e.weight.status}))
                 .collect();
-            println!("{}", serde_json::json!({"nodes": nodes, "edges": edges, "layout": view.layout}));
+            outln!("{}", serde_json::json!({"nodes": nodes, "edges": edges, "layout": view.layout}));
         }
         f => return Err(format!("--format for graph is mermaid, dot or json, not `{f}`")),
     }
     Ok(0)
+}
+
+fn cmd_lint(common: &Common) -> Result<u8, String> {
+    common.allow(&["format", "no-color"])?;
+    let sources = read_sources(&common.files)?;
+    let result = svcflow_lint::lint(&sources, &common.options);
+    let d = &result.diagnostics;
+    use svcflow_lint::render;
+    match common.flag("format").unwrap_or("text") {
+        "text" => {
+            use std::io::IsTerminal;
+            let color = !common.flags.iter().any(|(k, _)| k == "no-color")
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
+            out!("{}", render::text(&sources, d, color));
+            eprintln!("{}", render::summary(&result));
+        }
+        "json" => outln!("{}", render::json(&sources, d)),
+        "sarif" => outln!("{}", render::sarif(&sources, d)),
+        "github" => out!("{}", render::github(&sources, d)),
+        "narrate" => out!("{}", render::narrate(&sources, d)),
+        f => return Err(format!("--format for lint is text, json, sarif, github or narrate, not `{f}`")),
+    }
+    Ok(result.exit_code())
+}
+
+fn cmd_rules(common: &Common) -> Result<u8, String> {
+    common.allow(&["write-docs"])?;
+    if let Some(dir) = common.flag("write-docs") {
+        let dir = std::path::Path::new(dir);
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        for rule in svcflow_lint::rules() {
+            let path = dir.join(format!("{}.md", rule.id));
+            std::fs::write(&path, svcflow_lint::render_rule_markdown(rule))
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        let readme = dir.join("README.md");
+        std::fs::write(&readme, svcflow_lint::render_readme(svcflow_lint::rules()))
+            .map_err(|e| format!("cannot write {}: {e}", readme.display()))?;
+        eprintln!("wrote {} rule pages to {}", svcflow_lint::rules().len(), dir.display());
+        return Ok(0);
+    }
+    match common.files.first() {
+        Some(id) => match svcflow_lint::rule(id) {
+            Some(rule) => {
+                out!("{}", svcflow_lint::render_rule_markdown(rule));
+                Ok(0)
+            }
+            None => Err(format!("no rule `{id}`; `svcflow rules` lists them")),
+        },
+        None => {
+            let width = svcflow_lint::rules().iter().map(|r| r.id.len()).max().unwrap_or(0);
+            for rule in svcflow_lint::rules() {
+                outln!("{:<width$}  {:<7}  {}", rule.id, rule.severity.as_str(), rule.summary());
+            }
+            Ok(0)
+        }
+    }
 }

@@ -100,3 +100,82 @@ fn endpoints_show_excluded_pods_with_reason() {
     assert!(out.contains("10.244.1.7:8080,10.244.2.9:8080 (not ready)"), "{out}");
     assert!(out.contains("excluded prod/api-5d9f7c-fghij (not ready)"), "{out}");
 }
+
+#[test]
+fn lint_exit_codes_and_formats() {
+    let broken = fixture("engine/helm-bom-crlf.yaml");
+    let broken = broken.to_str().unwrap();
+    let (code, out, err) = run(&["lint", broken], None);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("error[named-port-unresolved]") && out.contains(":15:7"), "{out}");
+    let (code, out, _) = run(&["lint", "--format", "json", broken], None);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let first = &json["diagnostics"][0];
+    assert_eq!(
+        (first["rule"].as_str(), first["line"].as_u64(), first["column"].as_u64()),
+        (Some("named-port-unresolved"), Some(15), Some(7))
+    );
+    let (_, out, _) = run(&["lint", "--format", "sarif", broken], None);
+    let sarif: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 15);
+    let (_, out, _) = run(&["lint", "--format", "github", broken], None);
+    assert!(out.starts_with("::error file="), "{out}");
+    // Clean input: 0. Unusable input (nothing but a syntax error): 2.
+    let (code, _, _) = run(&["lint", "-"], Some("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ok\n"));
+    assert_eq!(code, 0);
+    let (code, _, _) = run(&["lint", "-"], Some("a: [\n"));
+    assert_eq!(code, 2);
+    assert_eq!(run(&["lint", "--format", "xml", broken], None).0, 2);
+}
+
+#[test]
+fn rules_list_and_docs() {
+    let (code, out, _) = run(&["rules"], None);
+    assert_eq!(code, 0);
+    assert!(out.lines().any(|l| l.starts_with("selector-matches-nothing ")), "{out}");
+    let (code, out, _) = run(&["rules", "nodeport-out-of-range"], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("## What it does") || out.contains("What it does"), "{out}");
+    assert_eq!(run(&["rules", "no-such-rule"], None).0, 2);
+}
+
+#[test]
+fn iptables_flags_and_errors() {
+    let f = fixture("engine/kubectl-list.yaml");
+    let f = f.to_str().unwrap();
+    let (code, out, _) = run(&["iptables", f, "--cluster-cidr", "10.244.0.0/16"], None);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("*filter\n") && out.ends_with("COMMIT\n"), "{out}");
+    assert!(out.contains("! -s 10.244.0.0/16 -j KUBE-MARK-MASQ"), "{out}");
+    assert!(out.contains("--dport 30080"), "{out}");
+    let (code, _, err) = run(&["iptables", f, "--node-ip", "not-an-ip"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("--node-ip"), "{err}");
+    let (code, _, err) = run(
+        &["iptables", "-"],
+        Some("kind: Service\nmetadata: {name: bad}\nspec:\n  clusterIP: 10.0.0.999\n  ports: [{port: 80}]\n"),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("-:") && err.contains("bad"), "{err}");
+    let (code, out, _) = run(&["iptables", "--format", "json", f], None);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(json["rules"].as_array().unwrap().iter().any(|r| r["origin"][0]["line"].as_u64().is_some()), "{out}");
+    assert_eq!(run(&["nftables", f], None).0, 0);
+    assert_eq!(run(&["ipvs", f], None).0, 0);
+}
+
+#[test]
+fn graph_formats() {
+    let f = fixture("engine/frontend-backend.yaml");
+    let f = f.to_str().unwrap();
+    let (code, out, _) = run(&["graph", f], None);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("flowchart LR\n") && out.contains("KUBE-SVC-"), "{out}");
+    let (_, out, _) = run(&["graph", "--format", "dot", f], None);
+    assert!(out.starts_with("digraph svcflow {"), "{out}");
+    let (_, out, _) = run(&["graph", "--format", "json", f], None);
+    assert!(out.contains("\"layout\""), "{out}");
+}

@@ -160,13 +160,8 @@ fn service(
         details.push(format!("{name}{}/{} → {}{np}", p.port, p.protocol, p.target));
     }
     let has_ready = s.ports.iter().any(|p| p.endpoints.iter().any(|e| e.ready));
-    let status = if s.external_name.is_some() || s.endpoint_source == EndpointSource::None && s.ports.is_empty() {
-        Status::Ok
-    } else if has_ready {
-        Status::Ok
-    } else {
-        Status::Error
-    };
+    let nothing_to_serve = s.external_name.is_some() || s.endpoint_source == EndpointSource::None && s.ports.is_empty();
+    let status = if nothing_to_serve || has_ready { Status::Ok } else { Status::Error };
     let svc_node = b.node(FlowNode {
         id: format!("svc:{svc_ref}"),
         kind: NodeKind::Service,

@@ -2,7 +2,7 @@
 
 use crate::diag::{rule_ids, Diagnostic, Severity};
 use crate::objects::{Decoder, Object};
-use crate::yaml::{self, Budget, Node, Value};
+use crate::yaml::{self, Node, Value};
 use crate::Options;
 use svcflow_source::{SourceId, Sources};
 
@@ -38,7 +38,7 @@ fn load_source(inv: &mut Inventory, id: SourceId, text: &str, options: &Options)
     let first_new = inv.diagnostics.len();
     let mut decoder = Decoder::new(&mut inv.diagnostics, &options.default_namespace);
     for doc in parsed.documents {
-        push_objects(&mut decoder, &mut inv.objects, doc.root, 0, &options.budget);
+        push_objects(&mut decoder, &mut inv.objects, doc.root, 0);
     }
     // `{{ .Values.x }}` is valid YAML (a flow mapping), so an unrendered Helm template shows up
     // as a field of the wrong shape: say so.
@@ -54,7 +54,7 @@ fn load_source(inv: &mut Inventory, id: SourceId, text: &str, options: &Options)
     }
 }
 
-fn push_objects(decoder: &mut Decoder, out: &mut Vec<Object>, node: Node, depth: usize, budget: &Budget) {
+fn push_objects(decoder: &mut Decoder, out: &mut Vec<Object>, node: Node, depth: usize) {
     // `kind: List` (kubectl get -o yaml) and `*List` kinds carry their objects in `items`.
     let kind = node.get("kind").and_then(|k| k.str_value()).unwrap_or("");
     let is_list = depth < 4 && (kind == "List" || kind.ends_with("List"));
@@ -64,7 +64,7 @@ fn push_objects(decoder: &mut Decoder, out: &mut Vec<Object>, node: Node, depth:
             if entry.key.as_scalar().is_some_and(|k| k.text == "items") {
                 if let Value::Seq(items) = entry.value.value {
                     for item in items {
-                        push_objects(decoder, out, item, depth + 1, budget);
+                        push_objects(decoder, out, item, depth + 1);
                     }
                 }
             }

@@ -406,6 +406,7 @@ pub struct KubeProxyConfig {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind_data")]
+#[allow(clippy::large_enum_variant)] // one per object; boxing would only add indirection
 pub enum Body {
     Service(Service),
     Workload(Workload),

@@ -7,7 +7,8 @@
 use crate::names::{self, HostRef};
 use std::collections::{HashMap, HashSet};
 use svcflow_core::objects::{
-    Body, Container, ContainerPort, IntOrString, Labels, Object, PodSpec, ScalarKind, Service, ServicePort, Workload,
+    Body, Container, ContainerPort, IntOrString, LabelSelector, Labels, Object, PodSpec, ScalarKind, Service,
+    ServicePort, Workload,
 };
 use svcflow_core::yaml::{Entry, Node, Value};
 use svcflow_core::{Options, Sources, Span};
@@ -24,10 +25,11 @@ pub struct PodSource<'a> {
     pub pod: Option<&'a svcflow_core::objects::Pod>,
 }
 
-impl PodSource<'_> {
+impl<'a> PodSource<'a> {
     /// Container ports that count for Services: regular containers and native sidecars.
-    pub fn ports(&self) -> impl Iterator<Item = (&Container, &ContainerPort)> {
-        self.spec.ports()
+    pub fn ports(&self) -> impl Iterator<Item = (&'a Container, &'a ContainerPort)> + 'a {
+        let spec: &'a PodSpec = self.spec;
+        spec.ports()
     }
     pub fn declares_number(&self, number: i64) -> bool {
         self.ports().any(|(_, p)| p.container_port.as_ref().is_some_and(|c| c.value == number))
@@ -103,6 +105,8 @@ pub struct LintContext<'a> {
     pub objects: &'a [Object],
     pub services: Vec<ServiceInfo<'a>>,
     pub pods: Vec<PodSource<'a>>,
+    /// (label key, value) → pod sources carrying it, in input order.
+    postings: HashMap<(&'a str, &'a str), Vec<usize>>,
     /// namespace → pod sources in it.
     pub pods_in_namespace: HashMap<&'a str, Vec<usize>>,
     /// Per pod source: the Services (indices into `services`) that select it.
@@ -132,6 +136,7 @@ impl<'a> LintContext<'a> {
             pods: Vec::new(),
             selected_by: Vec::new(),
             pods_in_namespace: HashMap::new(),
+            postings: HashMap::new(),
             service_index: HashMap::new(),
             service_names: HashMap::new(),
             namespaces: HashSet::new(),
@@ -167,9 +172,13 @@ impl<'a> LintContext<'a> {
                     workload: Some(w),
                     pod: None,
                 }),
-                Body::Pod(p) => {
-                    cx.pods.push(PodSource { object: i, labels: &o.labels, spec: &p.spec, workload: None, pod: Some(p) })
-                }
+                Body::Pod(p) => cx.pods.push(PodSource {
+                    object: i,
+                    labels: &o.labels,
+                    spec: &p.spec,
+                    workload: None,
+                    pod: Some(p),
+                }),
                 Body::Namespace => {
                     cx.namespaces.insert(o.name.as_str());
                 }
@@ -238,18 +247,44 @@ impl<'a> LintContext<'a> {
     }
 
     /// The span of a list item's `- ` marker when the item (whose span starts at its first
-    /// key) is written as a block sequence entry; the item's start otherwise.
+    /// key) is written as a block sequence entry, possibly with the `-` alone on an earlier line
+    /// (blank and comment lines between are skipped); the item's start otherwise.
     pub fn list_item(&self, item: Span) -> Span {
         let Some(file) = self.sources.get(item.source) else { return item };
-        let bytes = file.text.as_bytes();
-        let mut i = item.start as usize;
-        while i > 0 && matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r') {
-            i -= 1;
-        }
-        if i > 0 && bytes[i - 1] == b'-' {
-            Span::new(item.source, (i - 1) as u32, i as u32)
+        let text = file.text.as_str();
+        let start = (item.start as usize).min(text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let dash = |line: &str, base: usize| -> Option<usize> {
+            let code = match line.find(" #") {
+                Some(i) => &line[..i],
+                None => line,
+            };
+            let t = code.trim_end();
+            t.ends_with('-').then(|| base + t.len() - 1)
+        };
+        let found = if !text[line_start..start].trim().is_empty() {
+            dash(&text[line_start..start], line_start)
         } else {
-            Span::new(item.source, item.start, item.start)
+            // The item starts its line: look for a lone `-` on the previous content line.
+            let mut end = line_start;
+            let mut found = None;
+            while end > 0 {
+                let prev_start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+                let line = &text[prev_start..end - 1];
+                let t = line.trim();
+                if t.is_empty() || t.starts_with('#') {
+                    end = prev_start;
+                    continue;
+                }
+                found =
+                    dash(line, prev_start).filter(|_| t.trim_end_matches('-').trim().is_empty() || t.ends_with(" -"));
+                break;
+            }
+            found
+        };
+        match found {
+            Some(i) => Span::new(item.source, i as u32, i as u32 + 1),
+            None => Span::new(item.source, item.start, item.start),
         }
     }
 
@@ -264,8 +299,7 @@ impl<'a> LintContext<'a> {
     // ---- selection ----------------------------------------------------------------------------
 
     fn select(&mut self) {
-        // Posting lists: (label key, value) → pod sources carrying it, in input order.
-        let mut postings: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut postings: HashMap<(&'a str, &'a str), Vec<usize>> = HashMap::new();
         for (i, p) in self.pods.iter().enumerate() {
             for e in &p.labels.entries {
                 let list = postings.entry((e.key.as_str(), e.value.as_str())).or_default();
@@ -274,32 +308,56 @@ impl<'a> LintContext<'a> {
                 }
             }
         }
+        self.postings = postings;
         self.selected_by = vec![Vec::new(); self.pods.len()];
-        for (si, s) in self.services.iter_mut().enumerate() {
+        for si in 0..self.services.len() {
+            let s = &self.services[si];
             if !s.selects {
                 continue;
             }
             let Some(selector) = s.svc.selector.as_ref() else { continue };
             let namespace = self.objects[s.object].namespace.as_str();
-            // The rarest key/value of the selector bounds the candidates.
-            let shortest = selector
-                .entries
-                .iter()
-                .map(|e| postings.get(&(e.key.as_str(), e.value.as_str())).map_or(&[][..], |v| v.as_slice()))
-                .min_by_key(|v| v.len())
-                .unwrap_or(&[]);
-            for &p in shortest {
+            let (mut selected, mut elsewhere) = (Vec::new(), Vec::new());
+            for &p in self.candidates(&selector.entries) {
                 let pod = &self.pods[p];
                 if selector.selects(pod.labels) {
                     if self.objects[pod.object].namespace == namespace {
-                        s.selected.push(p);
-                        self.selected_by[p].push(si);
+                        selected.push(p);
                     } else {
-                        s.elsewhere.push(p);
+                        elsewhere.push(p);
                     }
                 }
             }
+            for &p in &selected {
+                self.selected_by[p].push(si);
+            }
+            self.services[si].selected = selected;
+            self.services[si].elsewhere = elsewhere;
         }
+    }
+
+    /// Pod sources that may carry all of these labels: the shortest posting list among them.
+    fn candidates(&self, entries: &'a [svcflow_core::objects::LabelEntry]) -> &[usize] {
+        entries
+            .iter()
+            .map(|e| self.postings.get(&(e.key.as_str(), e.value.as_str())).map_or(&[][..], |v| v.as_slice()))
+            .min_by_key(|v| v.len())
+            .unwrap_or(&[])
+    }
+
+    /// Pod sources in `namespace` that a `metav1.LabelSelector` selects (an empty selector
+    /// selects them all).
+    pub fn pods_matching(&self, namespace: &str, selector: &'a LabelSelector) -> Vec<usize> {
+        let in_namespace = |p: usize| self.objects[self.pods[p].object].namespace == namespace;
+        if selector.match_labels.is_empty() {
+            let all = self.pods_in_namespace.get(namespace).map_or(&[][..], |v| v.as_slice());
+            return all.iter().copied().filter(|&p| selector.matches(self.pods[p].labels)).collect();
+        }
+        self.candidates(&selector.match_labels.entries)
+            .iter()
+            .copied()
+            .filter(|&p| in_namespace(p) && selector.matches(self.pods[p].labels))
+            .collect()
     }
 
     fn find_too_broad(&mut self) {
@@ -338,13 +396,13 @@ impl<'a> LintContext<'a> {
         // The container environment, expanded in order as the kubelet does it.
         let mut env: HashMap<&str, Option<String>> = HashMap::new();
         let mut referenced: HashSet<&str> = HashSet::new();
-        let mut strings: Vec<(Expanded, Span, Option<&str>)> = Vec::new();
+        let mut strings: Vec<(Expanded, Span, Option<&str>, bool)> = Vec::new();
         for var in &c.env {
             match &var.value {
                 Some(v) if !v.value.is_empty() => {
                     let x = expand(&v.value, &env, &mut referenced);
                     env.insert(var.name.as_str(), Some(x.text.clone()));
-                    strings.push((x, v.span, Some(var.name.as_str())));
+                    strings.push((x, v.span, Some(var.name.as_str()), true));
                 }
                 Some(_) => {
                     env.insert(var.name.as_str(), Some(String::new()));
@@ -366,14 +424,13 @@ impl<'a> LintContext<'a> {
             let x = expand(&item.value, &env, &mut referenced);
             let flag = previous_flag;
             previous_flag = item.value.starts_with('-').then_some(item.value.as_str());
-            strings.push((x, item.span, flag));
+            strings.push((x, item.span, flag, false));
         }
-        for (x, span, key) in strings {
-            // An env var that only holds a fragment used by other strings is judged where it is used.
-            if let Some(name) = key.filter(|k| !k.starts_with('-')) {
-                if referenced.contains(name) && names::find_hosts(&x.text).iter().all(|h| h.whole) {
-                    continue;
-                }
+        for (x, span, key, is_env) in strings {
+            // An env var that other strings of the container use through `$(VAR)` is judged
+            // where it is used (once, with the full context), not on its own line too.
+            if is_env && key.is_some_and(|name| referenced.contains(name)) {
+                continue;
             }
             for h in names::find_hosts(&x.text) {
                 let single = !h.host.contains('.');
@@ -425,9 +482,14 @@ impl<'a> LintContext<'a> {
             namespace: ns.map(str::to_string),
         };
         let malformed = |reason: String| DnsTarget::Malformed { reason };
+        // Most names are not cluster names at all: answer those before allocating anything.
+        let cluster_shaped = labels.len() > domain.len() && labels.ends_with(&domain);
+        if !cluster_shaped && !labels.contains(&"svc") && labels.len() > 3 {
+            return DnsTarget::Unrelated;
+        }
         let fqdn = format!("<service>.<namespace>.svc.{}", domain.join("."));
 
-        if labels.len() > domain.len() && labels.ends_with(&domain) {
+        if cluster_shaped {
             let rest = &labels[..labels.len() - domain.len()];
             if rest.last() == Some(&"pod") {
                 return DnsTarget::Unrelated; // pod A records (`1-2-3-4.ns.pod.cluster.local`)
@@ -490,7 +552,9 @@ impl<'a> LintContext<'a> {
             {
                 pod(service, None)
             }
-            [_, service, ns] if is_ns(ns) && (is_service(service) || self.missing_governing.contains(&(*ns, *service))) => {
+            [_, service, ns]
+                if is_ns(ns) && (is_service(service) || self.missing_governing.contains(&(*ns, *service))) =>
+            {
                 pod(service, Some(ns))
             }
             _ => DnsTarget::Unrelated,
@@ -614,15 +678,11 @@ impl Expanded {
 /// defined variable is replaced by its value, `$$` is a literal `$`, and a reference to an
 /// undefined (or unknown) variable stays as written. Names that were expanded are added to
 /// `referenced`.
-pub fn expand<'v>(
-    raw: &str,
-    vars: &HashMap<&'v str, Option<String>>,
-    referenced: &mut HashSet<&'v str>,
-) -> Expanded {
+pub fn expand<'v>(raw: &str, vars: &HashMap<&'v str, Option<String>>, referenced: &mut HashSet<&'v str>) -> Expanded {
     let b = raw.as_bytes();
     let mut text = String::with_capacity(raw.len());
     let mut origin = Vec::with_capacity(raw.len());
-    let mut push_raw = |text: &mut String, origin: &mut Vec<Option<u32>>, from: usize, to: usize| {
+    let push_raw = |text: &mut String, origin: &mut Vec<Option<u32>>, from: usize, to: usize| {
         text.push_str(&raw[from..to]);
         origin.extend((from..to).map(|i| Some(i as u32)));
     };
@@ -674,20 +734,21 @@ pub fn expand<'v>(
 
 // ---- raw tree helpers ---------------------------------------------------------------------------
 
-/// The node whose span is exactly `span`, found by descending only into nodes that contain it.
+/// The node whose span is exactly `span`: the deepest one, since a block sequence and its first
+/// item can share a span.
 pub fn find_node(root: &Node, span: Span) -> Option<&Node> {
+    let inside = |n: &Node| n.span.start <= span.start && span.end <= n.span.end;
     let mut node = root;
     loop {
-        if node.span == span {
-            return Some(node);
-        }
-        let inside = |n: &Node| n.span.start <= span.start && span.end <= n.span.end;
         let next = match &node.value {
             Value::Map(entries) => entries.iter().map(|e| &e.value).find(|n| inside(n)),
             Value::Seq(items) => items.iter().find(|n| inside(n)),
             Value::Scalar(_) => None,
         };
-        node = next?;
+        match next {
+            Some(n) => node = n,
+            None => return (node.span == span).then_some(node),
+        }
     }
 }
 

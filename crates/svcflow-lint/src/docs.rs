@@ -27,7 +27,9 @@ pub fn render_rule_markdown(rule: &Rule) -> String {
         id = rule.id
     ));
     out.push_str(rule.docs().trim_end());
-    out.push_str("\n\n<!-- Generated from the rule's doc comment in crates/svcflow-lint/src/rules/; edit it there. -->\n");
+    out.push_str(
+        "\n\n<!-- Generated from the rule's doc comment in crates/svcflow-lint/src/rules/; edit it there. -->\n",
+    );
     out
 }
 

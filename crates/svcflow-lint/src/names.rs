@@ -114,7 +114,8 @@ fn host_in_token(token: &str, base: usize) -> Option<HostRef> {
     let (rest, rest_base, scheme) = match token.find("://") {
         Some(i) => {
             let scheme = &token[..i];
-            if scheme.is_empty() || !scheme.bytes().all(|c| c.is_ascii_alphanumeric() || b"+-.".contains(&c)) {
+            // `jdbc:postgresql://` style schemes keep their inner `:`.
+            if scheme.is_empty() || !scheme.bytes().all(|c| c.is_ascii_alphanumeric() || b"+-.:".contains(&c)) {
                 return None;
             }
             (&token[i + 3..], base + i + 3, Some(scheme.to_ascii_lowercase()))
@@ -223,7 +224,10 @@ mod tests {
     fn finds_hosts() {
         assert_eq!(hosts("postgres"), vec![("postgres".into(), None, true)]);
         assert_eq!(hosts("http://api:8080/v1"), vec![("api".into(), Some(8080), false)]);
-        assert_eq!(hosts("https://api.shop.svc.cluster.local/x"), vec![("api.shop.svc.cluster.local".into(), Some(443), false)]);
+        assert_eq!(
+            hosts("https://api.shop.svc.cluster.local/x"),
+            vec![("api.shop.svc.cluster.local".into(), Some(443), false)]
+        );
         assert_eq!(hosts("postgres://u:p@db:5432/app"), vec![("db".into(), Some(5432), false)]);
         assert_eq!(hosts("--upstream=cache:6379"), vec![("cache".into(), Some(6379), false)]);
         assert_eq!(hosts("a:1,b:2"), vec![("a".into(), Some(1), false), ("b".into(), Some(2), false)]);
@@ -232,5 +236,9 @@ mod tests {
         assert!(hosts("redis:latest").is_empty());
         assert!(hosts("config/app").is_empty());
         assert_eq!(hosts("redis://cache")[0].1, None);
+        assert_eq!(hosts("jdbc:postgresql://db:5432/app"), vec![("db".into(), Some(5432), false)]);
+        assert_eq!(hosts("mongodb://u:p@m-0.mongo,m-1.mongo:27017/x")[0].0, "m-0.mongo");
+        assert!(hosts("--metrics-bind-address=:8080").is_empty());
+        assert!(hosts("-Dserver.port=8080").is_empty());
     }
 }

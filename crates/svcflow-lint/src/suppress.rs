@@ -10,14 +10,15 @@ pub const ANNOTATION: &str = "svcflow.io/ignore";
 pub const COMMENT: &str = "svcflow-ignore:";
 
 pub fn apply(sources: &Sources, objects: &[Object], diagnostics: &mut [Diagnostic]) {
-    let annotated: Vec<(&Object, Vec<&str>)> = objects
-        .iter()
-        .filter_map(|o| o.annotations.get(ANNOTATION).map(|v| (o, split_ids(v))))
-        .collect();
+    let annotated: Vec<(&Object, Vec<&str>)> =
+        objects.iter().filter_map(|o| o.annotations.get(ANNOTATION).map(|v| (o, split_ids(v)))).collect();
     for d in diagnostics.iter_mut() {
         let at = d.primary.span;
         let by_annotation = annotated.iter().any(|(o, ids)| {
-            o.span.source == at.source && o.span.start <= at.start && at.start <= o.span.end && ids.contains(&d.rule.as_str())
+            o.span.source == at.source
+                && o.span.start <= at.start
+                && at.start <= o.span.end
+                && ids.contains(&d.rule.as_str())
         });
         if by_annotation || by_comment(sources, d) {
             d.suppressed = true;
@@ -32,9 +33,10 @@ fn split_ids(list: &str) -> Vec<&str> {
 fn by_comment(sources: &Sources, d: &Diagnostic) -> bool {
     let Some(file) = sources.get(d.primary.span.source) else { return false };
     let line = file.line_col(d.primary.span.start).line;
-    [line, line.saturating_sub(1)].into_iter().filter(|l| *l > 0).any(|l| {
-        comment_ids(file.line_text(l)).is_some_and(|ids| ids.contains(&d.rule.as_str()))
-    })
+    [line, line.saturating_sub(1)]
+        .into_iter()
+        .filter(|l| *l > 0)
+        .any(|l| comment_ids(file.line_text(l)).is_some_and(|ids| ids.contains(&d.rule.as_str())))
 }
 
 /// The rule ids of a `# svcflow-ignore: …` comment on this line, if it has one.

@@ -102,7 +102,9 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
         let ports: Vec<String> = svc.ports.iter().map(|p| p.port().to_string()).collect();
         let target = svc.ports.iter().find(|p| p.effective_target() == IntOrString::Int(i64::from(port)));
         let implicit = if c.host.default_port { " (the URL scheme's default port)" } else { "" };
-        let alias = via.map_or(String::new(), |v| format!(" (through the ExternalName alias {})", cx.object(v.object).reference()));
+        let alias = via.map_or(String::new(), |v| {
+            format!(" (through the ExternalName alias {})", cx.object(v.object).reference())
+        });
         let mut d = RULE
             .diagnostic(
                 format!(
@@ -119,7 +121,10 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
             .with_label(svc.ports_key, format!("ports of {}", so.reference()));
         let help = match target {
             Some(p) => {
-                d = d.with_label(p.target_port.as_ref().map_or(p.span, |t| cx.key_value(t.key, t.span)), format!("{port} is the targetPort of port {}", p.port()));
+                d = d.with_label(
+                    p.target_port.as_ref().map_or(p.span, |t| cx.key_value(t.key, t.span)),
+                    format!("{port} is the targetPort of port {}", p.port()),
+                );
                 format!(
                     "{port} is the container port behind Service port {}: clients must dial the Service port, which \
                      kube-proxy forwards to {port}. Use `{}:{}`.",

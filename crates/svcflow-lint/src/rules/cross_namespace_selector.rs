@@ -82,7 +82,8 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
         }
         let Some(selector) = &s.svc.selector else { continue };
         let o = cx.object(s.object);
-        let mut namespaces: Vec<&str> = s.elsewhere.iter().map(|&p| cx.object(cx.pods[p].object).namespace.as_str()).collect();
+        let mut namespaces: Vec<&str> =
+            s.elsewhere.iter().map(|&p| cx.object(cx.pods[p].object).namespace.as_str()).collect();
         namespaces.dedup();
         let mut d = RULE
             .diagnostic(
@@ -97,7 +98,10 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
             .with_primary_label(format!("selects only in namespace `{}`", o.namespace));
         for &p in s.elsewhere.iter().take(3) {
             let po = cx.object(cx.pods[p].object);
-            d = d.with_label(cx.pods[p].labels.key, format!("{} matches, in namespace `{}`", po.reference(), po.namespace));
+            d = d.with_label(
+                cx.pods[p].labels.key,
+                format!("{} matches, in namespace `{}`", po.reference(), po.namespace),
+            );
         }
         out.push(d.with_help(format!(
             "A Service only selects pods of its own namespace, so this one has no endpoints. Create the Service in \

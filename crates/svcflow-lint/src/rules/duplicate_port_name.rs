@@ -61,14 +61,17 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             out.push(
-                RULE.diagnostic(format!("port name `{}` is used twice in this Service", name.value), cx.key_value(name.key, name.span))
-                    .with_object(o.reference())
-                    .with_primary_label("duplicate name")
-                    .with_label(cx.key_value(first.key, first.span), "first used here")
-                    .with_help(
-                        "The API server refuses a Service whose ports share a name, so `kubectl apply` fails. \
+                RULE.diagnostic(
+                    format!("port name `{}` is used twice in this Service", name.value),
+                    cx.key_value(name.key, name.span),
+                )
+                .with_object(o.reference())
+                .with_primary_label("duplicate name")
+                .with_label(cx.key_value(first.key, first.span), "first used here")
+                .with_help(
+                    "The API server refuses a Service whose ports share a name, so `kubectl apply` fails. \
                          Give each port a unique name.",
-                    ),
+                ),
             );
         }
     }

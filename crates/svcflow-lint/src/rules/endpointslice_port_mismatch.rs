@@ -90,12 +90,18 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
             if s.svc.ports.iter().any(|p| p.name() == name && p.protocol() == proto) {
                 continue;
             }
-            let shown = if name.is_empty() { "an unnamed port".to_string() } else { format!("port `{name}`") };
+            let shown = if name.is_empty() { "(unnamed)".to_string() } else { format!("`{name}`") };
             let service_ports: Vec<String> = s
                 .svc
                 .ports
                 .iter()
-                .map(|p| if p.name().is_empty() { format!("unnamed/{}", p.protocol()) } else { format!("`{}`/{}", p.name(), p.protocol()) })
+                .map(|p| {
+                    if p.name().is_empty() {
+                        format!("unnamed/{}", p.protocol())
+                    } else {
+                        format!("`{}`/{}", p.name(), p.protocol())
+                    }
+                })
                 .collect();
             let anchor = match sp.name_span {
                 Some(k) => cx.to_line_end(k),
@@ -103,7 +109,10 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 RULE.diagnostic(
-                    format!("slice {shown}/{proto} matches no port of Service {} by name and protocol", so.reference()),
+                    format!(
+                        "slice port {shown}/{proto} matches no port of Service {} by name and protocol",
+                        so.reference()
+                    ),
                     anchor,
                 )
                 .with_object(o.reference())

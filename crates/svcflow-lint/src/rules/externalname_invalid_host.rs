@@ -72,9 +72,11 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
             other => {
                 // Missing (or empty): anchor on the `externalName` key when written, else on `type`.
                 let anchor = other.as_ref().map(|e| cx.key_value(e.key, e.span)).or_else(|| {
-                    entry_at(&o.node, &["spec", "externalName"])
-                        .map(|e| e.key.span)
-                        .or(s.svc.type_.as_ref().map(|t| cx.key_value(t.key, t.span)))
+                    entry_at(&o.node, &["spec", "externalName"]).map(|e| e.key.span).or(s
+                        .svc
+                        .type_
+                        .as_ref()
+                        .map(|t| cx.key_value(t.key, t.span)))
                 });
                 let Some(anchor) = anchor else { continue };
                 out.push(

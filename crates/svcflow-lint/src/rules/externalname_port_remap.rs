@@ -63,7 +63,10 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 RULE.diagnostic(
-                    format!("targetPort {shown} differs from port {} on an ExternalName Service, which remaps no ports", p.port()),
+                    format!(
+                        "targetPort {shown} differs from port {} on an ExternalName Service, which remaps no ports",
+                        p.port()
+                    ),
                     cx.key_value(t.key, t.span),
                 )
                 .with_object(cx.object(s.object).reference())

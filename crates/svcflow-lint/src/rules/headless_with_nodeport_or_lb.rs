@@ -56,15 +56,18 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
         }
         let (Some(cip), Some(t)) = (&s.svc.cluster_ip, &s.svc.type_) else { continue };
         out.push(
-            RULE.diagnostic(format!("a headless Service (`clusterIP: None`) cannot be of type {ty}"), cx.key_value(cip.key, cip.span))
-                .with_object(cx.object(s.object).reference())
-                .with_primary_label("headless")
-                .with_label(cx.key_value(t.key, t.span), format!("type {ty} needs a cluster IP"))
-                .with_help(format!(
-                    "The API server refuses this Service, so `kubectl apply` fails. Drop `clusterIP: None` to expose \
+            RULE.diagnostic(
+                format!("a headless Service (`clusterIP: None`) cannot be of type {ty}"),
+                cx.key_value(cip.key, cip.span),
+            )
+            .with_object(cx.object(s.object).reference())
+            .with_primary_label("headless")
+            .with_label(cx.key_value(t.key, t.span), format!("type {ty} needs a cluster IP"))
+            .with_help(format!(
+                "The API server refuses this Service, so `kubectl apply` fails. Drop `clusterIP: None` to expose \
                      the Service as {ty}, or drop `type: {ty}` to keep it headless (and create a second Service for \
                      external access)."
-                )),
+            )),
         );
     }
 }

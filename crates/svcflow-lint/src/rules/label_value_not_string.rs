@@ -57,6 +57,22 @@ declare_rule! {
 /// Keys whose value is a `map[string]string` wherever they appear in the built-in kinds.
 const STRING_MAPS: [&str; 4] = ["labels", "annotations", "matchLabels", "nodeSelector"];
 
+/// Subtrees of the built-in kinds that hold no label map (skipped to keep the walk cheap).
+const NO_LABELS: [&str; 12] = [
+    "containers",
+    "initContainers",
+    "ephemeralContainers",
+    "volumes",
+    "status",
+    "data",
+    "binaryData",
+    "stringData",
+    "ports",
+    "endpoints",
+    "subsets",
+    "rules",
+];
+
 fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
     for o in cx.objects {
         let reference = o.reference();
@@ -125,7 +141,7 @@ fn walk(node: &Node, service: bool, report: &mut impl FnMut(&str, &str, &Node, S
                     let key = e.key.as_scalar().map_or("", |k| k.text.as_str());
                     if STRING_MAPS.contains(&key) || (service && in_spec && key == "selector") {
                         visit_map(Some(&e.value), key, report);
-                    } else {
+                    } else if !NO_LABELS.contains(&key) && !matches!(e.value.value, Value::Scalar(_)) {
                         todo.push((&e.value, depth + 1, depth == 0 && key == "spec"));
                     }
                 }

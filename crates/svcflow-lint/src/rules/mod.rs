@@ -5,45 +5,45 @@
 //! `tests/fixtures/<rule-id>/{invalid,valid}.yaml`, and run the tests with
 //! `SVCFLOW_UPDATE_DOCS=1` and `INSTA_UPDATE=always` to generate its page and snapshot.
 
-mod invalid_yaml;
-mod invalid_object;
-mod service_name_invalid;
-mod service_port_invalid;
-mod unnamed_multiport;
-mod duplicate_port_name;
-mod duplicate_port;
-mod nodeport_out_of_range;
-mod nodeport_collision;
-mod nodeport_on_clusterip;
-mod headless_with_nodeport_or_lb;
-mod etp_on_clusterip;
-mod lb_source_ranges_not_lb;
-mod session_affinity_config_invalid;
-mod externalname_invalid_host;
-mod label_value_not_string;
-mod externalname_ip_address;
-mod externalname_with_selector;
-mod externalname_port_remap;
-mod session_affinity_ineffective;
-mod externalips_exposure;
-mod selector_matches_nothing;
+mod client_port_not_service_port;
 mod cross_namespace_selector;
-mod selector_too_broad;
-mod named_port_unresolved;
-mod target_port_not_exposed;
-mod protocol_mismatch;
-mod no_ready_endpoints;
-mod missing_readiness_probe;
-mod probe_port_unresolved;
-mod workload_selector_mismatch;
-mod selectorless_without_endpoints;
-mod endpointslice_port_mismatch;
-mod statefulset_service_not_headless;
-mod statefulset_service_missing;
-mod networkpolicy_uses_service_port;
 mod dns_name_cross_namespace;
 mod dns_name_malformed;
-mod client_port_not_service_port;
+mod duplicate_port;
+mod duplicate_port_name;
+mod endpointslice_port_mismatch;
+mod etp_on_clusterip;
+mod externalips_exposure;
+mod externalname_invalid_host;
+mod externalname_ip_address;
+mod externalname_port_remap;
+mod externalname_with_selector;
+mod headless_with_nodeport_or_lb;
+mod invalid_object;
+mod invalid_yaml;
+mod label_value_not_string;
+mod lb_source_ranges_not_lb;
+mod missing_readiness_probe;
+mod named_port_unresolved;
+mod networkpolicy_uses_service_port;
+mod no_ready_endpoints;
+mod nodeport_collision;
+mod nodeport_on_clusterip;
+mod nodeport_out_of_range;
+mod probe_port_unresolved;
+mod protocol_mismatch;
+mod selector_matches_nothing;
+mod selector_too_broad;
+mod selectorless_without_endpoints;
+mod service_name_invalid;
+mod service_port_invalid;
+mod session_affinity_config_invalid;
+mod session_affinity_ineffective;
+mod statefulset_service_missing;
+mod statefulset_service_not_headless;
+mod target_port_not_exposed;
+mod unnamed_multiport;
+mod workload_selector_mismatch;
 
 use crate::rule::Rule;
 use std::sync::OnceLock;
@@ -52,7 +52,9 @@ use std::sync::OnceLock;
 mod prelude {
     pub(crate) use crate::context::{entry_at, find_node, port_is_valid, DnsTarget, LintContext, ServiceInfo, Target};
     pub(crate) use crate::declare_rule;
-    pub(crate) use crate::names::{dns1035_problem, is_dns1035_label, is_dns1123_label, is_dns1123_subdomain, is_iana_svc_name};
+    pub(crate) use crate::names::{
+        dns1035_problem, is_dns1035_label, is_dns1123_label, is_dns1123_subdomain, is_iana_svc_name,
+    };
     pub(crate) use svcflow_core::objects::{
         Body, IntOrString, LabelSelector, Object, PolicyPort, Service, ServicePort, F,
     };

@@ -109,7 +109,10 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
             let names = if known.is_empty() {
                 "The selected pods declare no named ports.".to_string()
             } else {
-                format!("The selected pods declare: {}.", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+                format!(
+                    "The selected pods declare: {}.",
+                    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                )
             };
             out.push(d.with_help(format!(
                 "A named targetPort must equal the `name` of a container port; otherwise no endpoint gets this port and \

@@ -108,21 +108,17 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
         if !np.policy_types.is_empty() && !np.policy_types.iter().any(|t| t == "Ingress") {
             continue;
         }
-        let Some(in_ns) = cx.pods_in_namespace.get(o.namespace.as_str()) else { continue };
-        let governed: Vec<usize> =
-            in_ns.iter().copied().filter(|&pi| np.pod_selector.matches(cx.pods[pi].labels)).collect();
+        let governed = cx.pods_matching(&o.namespace, &np.pod_selector);
         if governed.is_empty() {
             continue;
         }
+        // The Services selecting any governed pod (all in the policy's namespace).
+        let mut services: Vec<&ServiceInfo> = governed.iter().flat_map(|&p| cx.services_selecting(p)).collect();
+        services.sort_by_key(|s| s.object);
+        services.dedup_by_key(|s| s.object);
         let mut reported: Vec<Span> = Vec::new();
-        for s in &cx.services {
-            if !s.selects || cx.object(s.object).namespace != o.namespace {
-                continue;
-            }
-            let pods: Vec<usize> = s.selected.iter().copied().filter(|p| governed.contains(p)).collect();
-            if pods.is_empty() {
-                continue;
-            }
+        for s in services {
+            let pods: Vec<usize> = s.selected.iter().copied().filter(|p| governed.binary_search(p).is_ok()).collect();
             for sp in s.svc.ports.iter().filter(|p| port_is_valid(p)) {
                 let proto = sp.protocol();
                 let (numbers, names) = pod_side(cx, &pods, sp);

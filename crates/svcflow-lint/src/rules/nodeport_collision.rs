@@ -91,8 +91,12 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
             continue; // only these allocate node ports
         }
         let mut collided = false;
-        let wanted: Vec<&F<i64>> =
-            svc.ports.iter().filter_map(|p| p.node_port.as_ref()).filter(|n| (30000..=32767).contains(&n.value)).collect();
+        let wanted: Vec<&F<i64>> = svc
+            .ports
+            .iter()
+            .filter_map(|p| p.node_port.as_ref())
+            .filter(|n| (30000..=32767).contains(&n.value))
+            .collect();
         for np in &wanted {
             let Some(&(holder, at)) = held.get(&np.value) else { continue };
             collided = true;
@@ -126,7 +130,10 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
 }
 
 /// `healthCheckNodePort` is only accepted on a LoadBalancer Service with
-/// `externalTrafficPolicy: Local`; otherwise the Service is rejected and holds nothing.
+/// `externalTrafficPolicy: Local`, from the node-port range; otherwise the Service is rejected
+/// and holds nothing.
 fn health_check_port_valid(svc: &Service) -> bool {
-    svc.health_check_node_port.as_ref().is_none_or(|h| h.value == 0 || (svc.type_name() == "LoadBalancer" && svc.etp_local()))
+    svc.health_check_node_port.as_ref().is_none_or(|h| {
+        h.value == 0 || (svc.type_name() == "LoadBalancer" && svc.etp_local() && (30000..=32767).contains(&h.value))
+    })
 }

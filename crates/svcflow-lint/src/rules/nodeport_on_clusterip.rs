@@ -63,7 +63,11 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
                     cx.key_value(np.key, np.span),
                 )
                 .with_object(o.reference())
-                .with_primary_label(if typed { "not allowed with type ClusterIP" } else { "not allowed: the type defaults to ClusterIP" })
+                .with_primary_label(if typed {
+                    "not allowed with type ClusterIP"
+                } else {
+                    "not allowed: the type defaults to ClusterIP"
+                })
                 .with_help(
                     "The API server refuses a nodePort on a ClusterIP Service, so `kubectl apply` fails. Set \
                      `type: NodePort` (or `LoadBalancer`) to expose the Service on the nodes, or remove `nodePort`.",

@@ -108,14 +108,20 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
             };
             let mut d = RULE
                 .diagnostic(
-                    format!("Service port uses {proto}, but the container {target} of the selected pods is {}", theirs.join("/")),
+                    format!(
+                        "Service port uses {proto}, but the container {target} of the selected pods is {}",
+                        theirs.join("/")
+                    ),
                     anchor,
                 )
                 .with_object(o.reference())
                 .with_primary_label(label);
             for (pi, cp) in others.iter().take(2) {
                 let po = cx.object(cx.pods[*pi].object);
-                d = d.with_label(cp.container_port.as_ref().map_or(cp.span, |c| cx.key_value(c.key, c.span)), format!("{} declares it as {} in {}", target, cp.protocol, po.reference()));
+                d = d.with_label(
+                    cp.container_port.as_ref().map_or(cp.span, |c| cx.key_value(c.key, c.span)),
+                    format!("{} declares it as {} in {}", target, cp.protocol, po.reference()),
+                );
             }
             out.push(d.with_help(format!(
                 "A Service port reaches a container port only with the same protocol, so this port gets no working \

@@ -132,7 +132,9 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
                 po.reference()
             ));
         } else {
-            help.push_str(" Check the selector for typos against the pod template labels of the workload it should reach.");
+            help.push_str(
+                " Check the selector for typos against the pod template labels of the workload it should reach.",
+            );
         }
         out.push(d.with_help(help));
     }

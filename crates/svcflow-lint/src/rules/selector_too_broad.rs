@@ -132,7 +132,10 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
             d = d.with_label(cx.pods[p].labels.key, format!("{} declares port {}", name(p), first.number));
         }
         for &p in first.lacking.iter().take(3) {
-            d = d.with_label(cx.pods[p].labels.key, format!("{} is selected too, but does not declare port {}", name(p), first.number));
+            d = d.with_label(
+                cx.pods[p].labels.key,
+                format!("{} is selected too, but does not declare port {}", name(p), first.number),
+            );
         }
         out.push(d.with_help(format!(
             "Traffic is spread over all Ready selected pods, so part of it lands on {} and fails. Add a label that \

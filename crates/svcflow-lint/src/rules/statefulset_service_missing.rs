@@ -89,7 +89,12 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
         let hint = if elsewhere.is_empty() {
             String::new()
         } else {
-            format!(" (a Service `{}` exists in namespace `{}`, but it must be in `{}`)", sn.value, elsewhere.join("`, `"), o.namespace)
+            format!(
+                " (a Service `{}` exists in namespace `{}`, but it must be in `{}`)",
+                sn.value,
+                elsewhere.join("`, `"),
+                o.namespace
+            )
         };
         out.push(
             RULE.diagnostic(

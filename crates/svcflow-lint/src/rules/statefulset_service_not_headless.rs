@@ -106,7 +106,10 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
         let so = cx.object(s.object);
         out.push(
             RULE.diagnostic(
-                format!("governing Service `{}` is not headless, so the per-pod DNS names are not guaranteed", sn.value),
+                format!(
+                    "governing Service `{}` is not headless, so the per-pod DNS names are not guaranteed",
+                    sn.value
+                ),
                 cx.key_value(sn.key, sn.span),
             )
             .with_object(o.reference())

@@ -66,12 +66,12 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
             let item = cx.to_line_end(cx.list_item(p.span));
             out.push(
                 RULE.diagnostic(format!("port{number} has no `name`, but the Service has {} ports", ports.len()), item)
-                .with_object(o.reference())
-                .with_primary_label("this port needs a name")
-                .with_help(
-                    "The API server refuses a multi-port Service with an unnamed port, so `kubectl apply` fails. \
+                    .with_object(o.reference())
+                    .with_primary_label("this port needs a name")
+                    .with_help(
+                        "The API server refuses a multi-port Service with an unnamed port, so `kubectl apply` fails. \
                      Give every port a unique `name` (DNS-1123 label, e.g. `http`, `grpc`, `metrics`).",
-                ),
+                    ),
             );
         }
     }
