@@ -19,11 +19,24 @@ cargo test --workspace --quiet
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 wasm-pack test --headless --chrome crates/svcflow-web
 
+step "browser tests of the JS package (wasm-bindgen-test in headless Chromium)"
+wasm-pack test --headless --chrome crates/svcflow-js
+
+step "JS package (wasm-pack --target web and nodejs; copied to www/embed/pkg for trunk)"
+scripts/build-js.sh
+
+step "JS package in Node: same objects and diagnostics as the CLI"
+cargo build --quiet -p svcflow-cli
+SVCFLOW_CLI=target/debug/svcflow node tests/e2e/embed-node.mjs
+
 step "trunk build --release"
 trunk build --release --quiet
 
 step "end-to-end check of dist/ in headless Chromium"
 node tests/e2e/dist-check.mjs dist
+
+step "end-to-end check of <svcflow-view> and the embed demo in dist/"
+node tests/e2e/embed-check.mjs dist
 
 step "size of dist/ (gzipped)"
 scripts/size.sh dist
