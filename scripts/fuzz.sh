@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# scripts/fuzz.sh [RUNS]: run every cargo-fuzz target (fuzz/fuzz_targets/*.rs) for RUNS executions
+# each (default 10,000,000) on rustup's nightly toolchain, seeded with the test fixtures.
+# A crash leaves its input in fuzz/artifacts/<target>/; copy it to fuzz/regressions/<target>/ so
+# that `cargo test` (tests/fuzz_regressions.rs) replays it forever.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-10000000}
+command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
+for target in analyze lint proxy; do
+  corpus=fuzz/corpus/$target
+  mkdir -p "$corpus"
+  # seed with every fixture (YAML inputs) once
+  if [ "$target" != proxy ] && [ -z "$(ls -A "$corpus")" ]; then
+    find tests/fixtures crates/svcflow-lint/tests/fixtures www/examples -name '*.yaml' -exec cp {} "$corpus"/ \; 2>/dev/null || true
+  fi
+  echo "==> fuzz $target ($runs runs)" >&2
+  (cd fuzz && cargo +nightly fuzz run "$target" "../$corpus" -- -runs="$runs" -max_len=65536 -rss_limit_mb=4096 -print_final_stats=1 2>&1 |
+    grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::average_exec_per_sec|==[0-9]+==|SUMMARY|Done)" || true)
+done
