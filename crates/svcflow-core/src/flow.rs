@@ -248,6 +248,7 @@ fn service(
     for p in &s.ports {
         let port_label = if p.name.is_empty() { format!("{}/{}", p.port, p.protocol) } else { p.name.clone() };
         let summary = summaries.get(&(s.namespace.clone(), s.name.clone(), p.name.clone(), p.protocol.clone()));
+        let mut reject = None;
         // Headless Services have no kube-proxy chains: clients connect to pods directly.
         let chain = match summary {
             Some(sum) => {
@@ -281,6 +282,7 @@ fn service(
                         service: Some(si),
                     });
                     b.edge(svc_node, r, port_label.clone(), Status::Error, vec![p.span]);
+                    reject = Some(r);
                     None
                 }
             }
@@ -358,7 +360,9 @@ fn service(
                 spans: vec![pod.span, pod.labels_span],
                 service: Some(si),
             });
-            b.edge(svc_node, n, format!("✗ {}", x.reason.as_str()), Status::Error, vec![]);
+            // Drawn from the port's chain (or REJECT) node, so the edge does not pass behind it.
+            let from = chain.map(|(c, _)| c).or(reject).unwrap_or(svc_node);
+            b.edge(from, n, format!("✗ {}", x.reason.as_str()), Status::Error, vec![]);
         }
     }
 }
