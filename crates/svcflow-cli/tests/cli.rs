@@ -186,12 +186,15 @@ fn graph_formats() {
 fn iptables_worked_example_byte_for_byte() {
     let f = fixture("kube-proxy/worked-example.yaml");
     let expected = std::fs::read_to_string(fixture("kube-proxy/worked-example.real-node.iptables")).unwrap();
-    let (code, out, err) =
-        run(&["iptables", f.to_str().unwrap(), "--cluster-cidr", "10.0.0.0/8", "--hostname-override", "test-node"], None);
+    let (code, out, err) = run(
+        &["iptables", f.to_str().unwrap(), "--cluster-cidr", "10.0.0.0/8", "--hostname-override", "test-node"],
+        None,
+    );
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, expected);
     // From stdin too, and in the upstream tests' normalised form.
     let text = std::fs::read_to_string(&f).unwrap();
-    let (_, normalized, _) = run(&["iptables", "--format", "normalized", "--cluster-cidr", "10.0.0.0/8", "-"], Some(&text));
+    let (_, normalized, _) =
+        run(&["iptables", "--format", "normalized", "--cluster-cidr", "10.0.0.0/8", "-"], Some(&text));
     assert!(normalized.starts_with("*filter\n:KUBE-NODEPORTS - [0:0]\n:KUBE-SERVICES - [0:0]\n"), "{normalized}");
 }
