@@ -38,6 +38,9 @@ node tests/e2e/dist-check.mjs dist
 step "end-to-end check of <svcflow-view> and the embed demo in dist/"
 node tests/e2e/embed-check.mjs dist
 
+step "end-to-end check of the iframe view mode (index.html?embed=1)"
+node tests/e2e/iframe-check.mjs dist
+
 step "size of dist/ (gzipped)"
 scripts/size.sh dist
 

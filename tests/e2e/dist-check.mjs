@@ -2,9 +2,10 @@
 // the default example (the diagram with kube-proxy's chain names, without any click), then
 // exercise the editor → problems → selection link, the share link, and the layouts. Fails on any
 // console error, page error, or request that leaves the origin.
-// Writes target/e2e/app.png (1400×900), app-wide.png, app-narrow.png, app-dark.png (look at them).
+// Writes target/e2e/app.png (1400×900), app-wide.png, app-narrow.png, app-dark.png and the
+// exported files target/e2e/export-* (look at them).
 import { chromium } from "playwright-core";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { serve } from "./serve.mjs";
 
 const dist = process.argv[2] ?? "dist";
@@ -71,6 +72,41 @@ try {
   await shared.waitForSelector("#svcflow-editor");
   check((await shared.locator("#svcflow-editor").inputValue()).includes("[oops"), "share link did not win over localStorage");
   await shared.close();
+
+  // Exports: every item of the menu downloads a non-empty file of the right kind.
+  const exports = [["Diagram as SVG", "svcflow-flow.svg", "<?xml"], ["Diagram as PNG", "svcflow-flow.png", "\x89PNG"],
+                   ["Mermaid", "svcflow-flow.mmd", "flowchart LR"], ["kube-proxy rules", "kube-proxy-iptables.txt", "*filter"],
+                   ["Markdown report", "svcflow-report.md", "# svcflow report"]];
+  for (const [label, file, magic] of exports) {
+    await page.click(".menu summary");
+    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 10000 }),
+                                          page.click(`.menu-items button:has-text("${label}")`)]);
+    const body = await readFile(await download.path());
+    await download.saveAs(`target/e2e/export-${file}`);
+    check(download.suggestedFilename() === file, `export ${label}: file name ${download.suggestedFilename()}`);
+    check(body.length > 100 && body.toString("latin1").startsWith(magic), `export ${label}: ${body.length} bytes, starts ${JSON.stringify(body.toString("latin1", 0, 12))}`);
+  }
+
+  // A large input (about 100 KB, 188 Services): analysed quickly, only the visible part of the
+  // diagram in the DOM, yet the SVG export has every node.
+  let big = "", n = 0;
+  while (big.length < 100000) {
+    big += `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${n}\n  namespace: ns-${n % 5}\nspec:\n  selector:\n    app: app-${n}\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${n}\n  namespace: ns-${n % 5}\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: app-${n}\n  template:\n    metadata:\n      labels:\n        app: app-${n}\n    spec:\n      containers:\n        - name: c\n          image: nginx\n          ports:\n            - name: http\n              containerPort: 8080\n`;
+    n++;
+  }
+  const t0 = Date.now();
+  await page.evaluate((t) => { const a = document.querySelector("#svcflow-editor"); a.value = t; a.dispatchEvent(new InputEvent("input", { bubbles: true })); }, big);
+  await page.waitForFunction((n) => document.querySelector(".count-objects")?.textContent === `${2 * n} objects`, n, { timeout: 20000 });
+  const took = Date.now() - t0;
+  check(took < 5000, `a 100 KB input took ${took} ms to analyse and draw`);
+  const inDom = await page.$$eval("svg.flow-svg .node", (els) => els.length);
+  check(inDom < 400, `${inDom} nodes in the DOM for a large graph (should be windowed)`);
+  await page.click(".menu summary");
+  const [bigSvg] = await Promise.all([page.waitForEvent("download", { timeout: 20000 }),
+                                      page.click('.menu-items button:has-text("Diagram as SVG")')]);
+  const exported = ((await readFile(await bigSvg.path())).toString().match(/class="node /g) ?? []).length;
+  check(exported >= 7 * n, `SVG export of the large graph has ${exported} nodes (want ${7 * n})`);
+  console.log(`e2e: 100 KB input analysed and drawn in ${took} ms; ${inDom} nodes in the DOM, ${exported} in the export`);
   await page.close();
 
   // Layouts and themes.

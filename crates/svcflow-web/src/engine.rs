@@ -3,17 +3,17 @@
 //! and keeps the results together for the components.
 
 use std::fmt::Write;
-use svcflow_core::flow::{self, FlowView};
+use svcflow_core::flow;
 use svcflow_core::kube_proxy::{self, ProxyFlags};
-use svcflow_core::{analyze, Analysis, Diagnostic, Options, Severity, Sources, Span};
+use svcflow_core::{analyze, Analysis, Diagnostic, FlowView, Options, Severity, Sources, Span};
 
 /// Name of the editor's text in diagnostics and provenance ("from input.yaml:12").
 pub const SOURCE_NAME: &str = "input.yaml";
 
-/// The findings shown in the Problems tab. The single place to swap in the linter:
-/// `svcflow_lint::lint(sources, &Options::default()).diagnostics` once it is ready.
-pub fn problems(_sources: &Sources, analysis: &Analysis) -> Vec<Diagnostic> {
-    analysis.diagnostics.clone()
+/// The findings shown in the Problems tab: the linter's, the same as `svcflow lint` reports
+/// (the loader's `invalid-yaml` / `invalid-object` included).
+pub fn problems(sources: &Sources, _analysis: &Analysis) -> Vec<Diagnostic> {
+    svcflow_lint::lint(sources, &Options::default()).diagnostics
 }
 
 /// Where a rule's documentation lives (relative: `docs/rules/` is shipped next to the app).
@@ -40,6 +40,13 @@ pub struct View {
     pub objects: Vec<ObjectRow>,
     /// Per flow node (by index): the problems whose primary span lies inside the node's spans.
     pub node_problems: Vec<Vec<usize>>,
+}
+
+/// Views are compared by identity: a new analysis is a new view.
+impl PartialEq for View {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
 }
 
 impl std::fmt::Debug for View {
@@ -159,7 +166,14 @@ impl View {
         } else {
             out.push_str("| Kind | Namespace | Name | Line |\n|---|---|---|---|\n");
             for o in &self.objects {
-                let _ = writeln!(out, "| {} | {} | {} | {} |", md_cell(&o.kind), md_cell(&o.namespace), md_cell(&o.name), o.line);
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    md_cell(&o.kind),
+                    md_cell(&o.namespace),
+                    md_cell(&o.name),
+                    o.line
+                );
             }
         }
         out.push_str("\n## Problems\n\n");

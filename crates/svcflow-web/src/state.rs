@@ -163,15 +163,28 @@ pub enum Action {
     /// Analyse the current text now (the debounce timer fired).
     Analyze,
     /// Replace the text (an example, a share link) and analyse it at once.
-    Load { text: String, example: Option<usize>, notice: Option<String>, restore: bool },
+    Load {
+        text: String,
+        example: Option<usize>,
+        notice: Option<String>,
+        restore: bool,
+    },
     /// The editor's selection moved (byte offsets into the current text).
-    Cursor { start: u32, end: u32 },
+    Cursor {
+        start: u32,
+        end: u32,
+    },
     SelectProblem(usize),
     /// F8 / Shift+F8.
-    StepProblem { forward: bool },
+    StepProblem {
+        forward: bool,
+    },
     SelectNode(usize),
     /// Show a span of the YAML (outline entries, rule provenance, endpoints).
-    RevealSpan { span: Span, focus: bool },
+    RevealSpan {
+        span: Span,
+        focus: bool,
+    },
     SetTab(Tab),
     SetPane(Pane),
     SetProxyMode(ProxyMode),
@@ -215,8 +228,7 @@ impl Reducible for AppState {
                 s.reveal = None;
                 s.fit_seq += 1;
                 if let Some(text) = notice {
-                    s.seq += 1;
-                    s.notice = Some(Notice { seq: s.seq, text, restore });
+                    s.notify(text, restore);
                 }
             }
             Action::Cursor { start, end } => {
@@ -266,10 +278,7 @@ impl Reducible for AppState {
             Action::SetPane(p) => s.pane = p,
             Action::SetProxyMode(m) => s.proxy_mode = m,
             Action::SetTheme(t) => s.theme = t,
-            Action::Notify(text) => {
-                s.seq += 1;
-                s.notice = Some(Notice { seq: s.seq, text, restore: false });
-            }
+            Action::Notify(text) => s.notify(text, false),
             Action::ClearNotice(seq) => {
                 if s.notice.as_ref().is_none_or(|n| n.seq != seq) {
                     return self;
@@ -287,6 +296,12 @@ impl Reducible for AppState {
 }
 
 impl AppState {
+    /// Show a notice (used at start for the share link's outcome).
+    pub fn notify(&mut self, text: impl Into<String>, restore: bool) {
+        self.seq += 1;
+        self.notice = Some(Notice { seq: self.seq, text: text.into(), restore });
+    }
+
     fn select_problem(&mut self, i: usize) {
         let Some(d) = self.view.problems.get(i) else { return };
         let span = d.primary.span;

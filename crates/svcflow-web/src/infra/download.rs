@@ -7,8 +7,20 @@ use web_sys::{Blob, BlobPropertyBag, Element, HtmlAnchorElement, HtmlCanvasEleme
 /// CSS variables the diagram uses: their current values are written into an exported SVG, so it
 /// looks like the page (in the current theme) without the page's stylesheet.
 const DIAGRAM_VARS: &[&str] = &[
-    "--bg", "--fg", "--muted", "--line", "--panel", "--accent", "--error", "--warning", "--ok", "--excluded",
-    "--node-bg", "--lane-bg", "--lit", "--mono",
+    "--bg",
+    "--fg",
+    "--muted",
+    "--line",
+    "--panel",
+    "--accent",
+    "--error",
+    "--warning",
+    "--ok",
+    "--excluded",
+    "--node-bg",
+    "--lane-bg",
+    "--lit",
+    "--mono",
 ];
 
 fn blob(parts: &str, mime: &str) -> Result<Blob, JsValue> {
@@ -63,7 +75,8 @@ pub fn svg_markup(svg: &Element) -> Result<String, String> {
             if let Some(n) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
                 let _ = n.remove_attribute("tabindex");
                 let class = n.get_attribute("class").unwrap_or_default();
-                let kept: Vec<&str> = class.split(' ').filter(|c| !matches!(*c, "lit" | "selected" | "hovered")).collect();
+                let kept: Vec<&str> =
+                    class.split(' ').filter(|c| !matches!(*c, "lit" | "selected" | "hovered")).collect();
                 let _ = n.set_attribute("class", &kept.join(" "));
             }
         }

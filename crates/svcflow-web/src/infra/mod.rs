@@ -3,6 +3,7 @@
 
 pub mod clipboard;
 pub mod download;
+pub mod embed;
 pub mod fragment;
 pub mod panic;
 pub mod storage;

@@ -5,9 +5,9 @@ use super::storage;
 
 pub const BANNER_ID: &str = "svcflow-panic";
 
-/// Install the hook (once, at start).
+/// Install the hook (once, at start; through yew, which otherwise replaces it at render).
 pub fn install() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         let message = info.to_string();
         web_sys::console::error_1(&format!("svcflow panicked: {message}").into());
         save_editor_text();

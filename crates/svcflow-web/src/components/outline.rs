@@ -1,0 +1,38 @@
+//! The objects of the input, one per line (kind/namespace/name and line): a way to jump to them.
+
+use crate::engine::View;
+use std::rc::Rc;
+use svcflow_core::Span;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct OutlineProps {
+    pub view: Rc<View>,
+    pub on_reveal: Callback<Span>,
+}
+
+#[function_component(Outline)]
+pub fn outline(props: &OutlineProps) -> Html {
+    let objects = &props.view.objects;
+    html! {
+        <details class="outline">
+            <summary>{ format!("Objects ({})", objects.len()) }</summary>
+            <ul class="object-list">
+                { for objects.iter().map(|o| {
+                    let span = o.span;
+                    let on_reveal = props.on_reveal.clone();
+                    html! {
+                        <li class="object" data-line={o.line.to_string()}>
+                            <button type="button" class="linkish" onclick={Callback::from(move |_: MouseEvent| on_reveal.emit(span))}>
+                                <span class="kind">{ &o.kind }</span>{ "/" }
+                                <span class="ns">{ &o.namespace }</span>{ "/" }
+                                <span class="name">{ &o.name }</span>
+                            </button>
+                            <span class="line">{ format!("line {}", o.line) }</span>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </details>
+    }
+}

@@ -1,0 +1,93 @@
+//! The share link and the other browser plumbing, in a real browser.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use svcflow_web::infra::{download, fragment, panic, storage, theme};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// About 100 KB of realistic YAML with non-ASCII text.
+fn big_input() -> String {
+    let mut s = String::new();
+    let mut i = 0;
+    while s.len() < 100_000 {
+        s.push_str(&format!(
+            "---\n# service {i}: ünïcødé ✓ 😀\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc-{i}\n  namespace: ns-{}\nspec:\n  selector:\n    app: app-{i}\n  ports:\n    - name: http\n      port: {}\n      targetPort: {}\n",
+            i % 7,
+            80 + i % 100,
+            8000 + (i * 7919) % 1000
+        ));
+        i += 1;
+    }
+    s
+}
+
+#[wasm_bindgen_test]
+fn share_link_round_trip_of_100_kb() {
+    let text = big_input();
+    assert!(text.len() >= 100_000);
+    let f = fragment::encode(&text);
+    assert!(f.starts_with("v1."));
+    assert!(f.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'), "not URL-safe");
+    assert!(f.len() < text.len() / 4, "{} bytes for {}", f.len(), text.len());
+    assert_eq!(fragment::decode(&f).unwrap(), text);
+}
+
+#[wasm_bindgen_test]
+fn share_link_through_the_address_bar() {
+    let text = "kind: Service\nmetadata:\n  name: from-link 😀\n";
+    fragment::replace_location(text);
+    assert!(gloo::utils::window().location().hash().unwrap().starts_with("#v1."));
+    assert_eq!(fragment::read_location(), Some(Ok(text.to_string())));
+    assert!(fragment::share_url(text).ends_with(&format!("#{}", fragment::encode(text))));
+    fragment::clear_location();
+    assert_eq!(fragment::read_location(), None);
+}
+
+#[wasm_bindgen_test]
+async fn typing_keeps_the_text_in_storage() {
+    let root = mount();
+    tick().await;
+    type_text(&root, "kind: Pod\nmetadata:\n  name: kept\n");
+    assert_eq!(storage::get(storage::INPUT_KEY).as_deref(), Some("kind: Pod\nmetadata:\n  name: kept\n"));
+}
+
+#[wasm_bindgen_test]
+fn panic_banner_is_plain_text() {
+    panic::show_banner("boom <b>not bold</b> at src/x.rs:1");
+    let banner = gloo::utils::document().get_element_by_id(panic::BANNER_ID).unwrap();
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    let text = banner.text_content().unwrap();
+    assert!(text.contains("boom <b>not bold</b>"), "{text}");
+    assert!(text.contains("localStorage"), "{text}");
+    assert!(banner.query_selector("b").unwrap().is_none());
+    banner.remove();
+}
+
+#[wasm_bindgen_test]
+fn theme_is_an_attribute_on_html() {
+    theme::apply(theme::Theme::Dark);
+    let html = gloo::utils::document().document_element().unwrap();
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("dark"));
+    theme::apply(theme::Theme::Light);
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("light"));
+    html.remove_attribute("data-theme").unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn svg_export_is_a_standalone_document() {
+    let root = mount();
+    tick().await;
+    let svg = root.query_selector("svg.flow-svg").unwrap().unwrap();
+    let markup = download::svg_markup(&svg).unwrap();
+    assert!(markup.starts_with("<?xml"));
+    assert!(markup.contains("xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(markup.contains("KUBE-SVC-"));
+    assert!(markup.contains("viewBox=\"0 0 "));
+    assert!(!markup.contains("tabindex"));
+    // Still the page's diagram: panning stays.
+    assert!(svg.get_attribute("viewBox").is_none());
+}
