@@ -41,6 +41,9 @@ node tests/e2e/embed-check.mjs dist
 step "end-to-end check of the iframe view mode (index.html?embed=1)"
 node tests/e2e/iframe-check.mjs dist
 
+step "browser security: hostile names render as text, CSP, no outside request"
+node tests/e2e/security-check.mjs dist
+
 step "size of dist/ (gzipped)"
 scripts/size.sh dist
 
