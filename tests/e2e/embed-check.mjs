@@ -140,7 +140,8 @@ try {
   check(broken.labels.includes("orders/api") && !broken.labels.includes("shop/web"), `#broken labels: ${broken.labels}`);
   const basicAgain = await view(page, "basic");
   check(!basicAgain.labels.includes("orders/api"), `#basic changed: ${basicAgain.labels}`);
-  check(/invalid-yaml/.test(broken.problems) && /1 error/.test(broken.problems), `#broken problems strip: ${broken.problems}`);
+  // The linter's findings: the syntax error, and the selector that (without the broken document) matches nothing.
+  check(/invalid-yaml/.test(broken.problems) && /selector-matches-nothing/.test(broken.problems) && /2 errors/.test(broken.problems), `#broken problems strip: ${broken.problems}`);
   check(!/invalid-yaml/.test(basicAgain.problems) && /No problems/.test(basicAgain.problems), `#basic shows #broken's problem: ${basicAgain.problems}`);
   check(broken.panelTab === "endpoints" && /selector needs tier=backend/.test(broken.panel), `#broken endpoints panel: ${broken.panel}`);
   check(broken.svgTexts.includes("REJECT"), `#broken: no REJECT node: ${broken.svgTexts.join(" | ")}`);

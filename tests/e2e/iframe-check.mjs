@@ -8,7 +8,7 @@ import { serve } from "./serve.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const host = join(dist, "__iframe-host.html");
-await writeFile(host, `<!doctype html><meta charset="utf-8"><title>host</title>
+await writeFile(host, `<!doctype html><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">
 <iframe id="f" src="index.html?embed=1&tab=dns&theme=dark" style="width:1000px;height:600px;border:0"></iframe>
 <script>window.heights=[];addEventListener("message",e=>{if(e.data&&e.data.type==="svcflow:height")heights.push(e.data.height)});</script>`);
 const { server, origin } = await serve(dist);

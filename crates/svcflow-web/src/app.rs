@@ -45,6 +45,10 @@ impl Default for AppProps {
 pub fn app(props: &AppProps) -> Html {
     let embed = *use_memo((), |_| EmbedMode::current());
     let state = use_reducer(|| {
+        // `&theme=` of the iframe view mode wins for this page (not stored: the host decides).
+        if let Some(t) = embed.theme {
+            theme::apply(t);
+        }
         let theme = embed.theme.or_else(theme::stored).unwrap_or_else(theme::system);
         let mut s = AppState::new(&props.initial, theme);
         if let Some(tab) = embed.tab {
