@@ -206,6 +206,14 @@ fn decode_text(name: &str, bytes: Vec<u8>) -> Result<String, String> {
     }
 }
 
+/// The inputs of a command, analysed; reading findings go to stderr.
+fn read_and_analyze(common: &Common) -> Result<(Sources, svcflow_core::Analysis), String> {
+    let sources = read_sources(&common.files)?;
+    let analysis = svcflow_core::analyze(&sources, &common.options);
+    print_diagnostics_brief(&sources, &analysis.diagnostics);
+    Ok((sources, analysis))
+}
+
 fn print_diagnostics_brief(sources: &Sources, diagnostics: &[svcflow_core::Diagnostic]) {
     for d in diagnostics {
         let pos = sources.line_col(d.primary.span);
@@ -239,9 +247,7 @@ fn cmd_objects(common: &Common) -> Result<u8, String> {
 
 fn cmd_dns(common: &Common) -> Result<u8, String> {
     common.allow(&["from-namespace", "resolve"])?;
-    let sources = read_sources(&common.files)?;
-    let analysis = svcflow_core::analyze(&sources, &common.options);
-    print_diagnostics_brief(&sources, &analysis.diagnostics);
+    let (_, analysis) = read_and_analyze(common)?;
     let from = common.flag("from-namespace").unwrap_or(&common.options.default_namespace);
     if let Some(name) = common.flag("resolve") {
         let r = analysis.resolve_dns(name, from);
@@ -269,9 +275,7 @@ fn cmd_dns(common: &Common) -> Result<u8, String> {
 
 fn cmd_endpoints(common: &Common) -> Result<u8, String> {
     common.allow(&[])?;
-    let sources = read_sources(&common.files)?;
-    let analysis = svcflow_core::analyze(&sources, &common.options);
-    print_diagnostics_brief(&sources, &analysis.diagnostics);
+    let (_, analysis) = read_and_analyze(common)?;
     out!("{}", svcflow_core::report::endpoints_table(&analysis));
     Ok(0)
 }
@@ -388,9 +392,7 @@ fn cmd_proxy(common: &Common, mode: ProxyMode) -> Result<u8, String> {
     }
     common.allow(&known)?;
     let flags = proxy_flags(common)?;
-    let sources = read_sources(&common.files)?;
-    let analysis = svcflow_core::analyze(&sources, &common.options);
-    print_diagnostics_brief(&sources, &analysis.diagnostics);
+    let (sources, analysis) = read_and_analyze(common)?;
     let input = svcflow_core::kube_proxy::proxy_input(&analysis, &flags).map_err(|e| proxy_error(&sources, &e))?;
     let (services, slices, config) = (&input.services, &input.slices, &input.config);
     match mode {
@@ -445,9 +447,7 @@ fn cmd_graph(common: &Common) -> Result<u8, String> {
     known.push("format");
     common.allow(&known)?;
     let flags = proxy_flags(common)?;
-    let sources = read_sources(&common.files)?;
-    let analysis = svcflow_core::analyze(&sources, &common.options);
-    print_diagnostics_brief(&sources, &analysis.diagnostics);
+    let (sources, analysis) = read_and_analyze(common)?;
     let view = analysis.flow_view(&flags);
     if let Err(e) = &view.iptables {
         eprintln!("svcflow: kube-proxy chains not shown: {}", proxy_error(&sources, e));

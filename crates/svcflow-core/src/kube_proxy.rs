@@ -173,7 +173,7 @@ fn proxy_slice(o: &Object) -> Option<ProxyEndpointSlice> {
                     }
                 }
             }
-            let family = if endpoints.iter().any(|e| e.addresses[0].contains(':')) { "IPv6" } else { "IPv4" };
+            let family = address_type(&endpoints);
             Some(ProxyEndpointSlice {
                 namespace: o.namespace.clone(),
                 name: format!("{}-mirrored", o.name),
@@ -225,7 +225,7 @@ fn synthesised_slices(analysis: &Analysis) -> Vec<ProxyEndpointSlice> {
                     })
                 })
                 .collect::<Vec<_>>();
-            let family = if endpoints.iter().any(|e| e.addresses[0].contains(':')) { "IPv6" } else { "IPv4" };
+            let family = address_type(&endpoints);
             out.push(ProxyEndpointSlice {
                 namespace: s.namespace.clone(),
                 name: format!("{}-{}", s.name, slice_suffix(&s.name, n)),
@@ -250,15 +250,24 @@ fn synthesised_slices(analysis: &Analysis) -> Vec<ProxyEndpointSlice> {
 }
 
 fn slice_suffix(name: &str, n: usize) -> String {
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let alphabet = crate::model::NAME_ALPHABET;
     let mut x = crate::model::fnv(&format!("{name}/{n}"));
     (0..5)
         .map(|_| {
-            let c = ALPHABET[(x % ALPHABET.len() as u64) as usize] as char;
-            x /= ALPHABET.len() as u64;
+            let c = alphabet[(x % alphabet.len() as u64) as usize] as char;
+            x /= alphabet.len() as u64;
             c
         })
         .collect()
+}
+
+/// `addressType` of a slice built from these endpoints (every one has one address).
+fn address_type(endpoints: &[ProxyEndpoint]) -> &'static str {
+    if endpoints.iter().any(|e| e.addresses[0].contains(':')) {
+        "IPv6"
+    } else {
+        "IPv4"
+    }
 }
 
 /// Settings: defaults of a current real node, then a `KubeProxyConfiguration` and the `Node`

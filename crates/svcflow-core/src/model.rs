@@ -316,8 +316,10 @@ fn replica_names(o: &Object, w: &Workload, nodes: &[String], settings: &ClusterS
 }
 
 /// Kubernetes' `rand.String` alphabet (no vowels, no confusable characters).
+pub(crate) const NAME_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
 fn pod_suffix(seed: u64, len: usize) -> String {
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    const ALPHABET: &[u8] = NAME_ALPHABET;
     let mut x = seed ^ 0x9e37_79b9_7f4a_7c15;
     (0..len)
         .map(|_| {
