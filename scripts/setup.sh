@@ -5,7 +5,8 @@
 #   scripts/setup.sh CMD [ARGS...] # or run one command in that environment
 #
 # Idempotent and quick when everything is there. It installs only what is missing:
-#   rustup  the wasm32-unknown-unknown target (`rustup target add`), when it can be fetched;
+#   rustup  the wasm32-unknown-unknown target (`rustup target add`), when it can be fetched, and
+#           rust-src (scripts/build.sh rebuilds std for size);
 #   apt     chromium + chromium-driver (browser tests); and, only when rustup cannot provide the
 #           wasm32 std (an offline machine), Debian's rustc-web toolchain + its std sources, used
 #           with -Zbuild-std through scripts/shim/cargo;
@@ -38,6 +39,16 @@ _sf_setup() {
   fi
   if _sf_has_rustup_wasm; then SVCFLOW_WASM_MODE=rustup
   else SVCFLOW_WASM_MODE=debian; pkgs+=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rust-web-clippy); fi
+  # 1b. std's sources: scripts/build.sh rebuilds std for size for the app (-Zbuild-std with
+  #     optimize_for_size: about 30 KB less gzipped wasm). Without them it uses the prebuilt std.
+  if [ $SVCFLOW_WASM_MODE = rustup ] && [ ! -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]; then
+    echo "svcflow-setup: rustup component add rust-src" >&2
+    rustup component add rust-src >&2 || echo "svcflow-setup: no rust-src: the app will be built with the prebuilt std (bigger)" >&2
+  fi
+  SVCFLOW_SMALL_STD=0
+  if [ $SVCFLOW_WASM_MODE = debian ] || [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]; then
+    SVCFLOW_SMALL_STD=1
+  fi
   # 2. Debian packages.
   for p in "${pkgs[@]}"; do
     [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == *" installed" ]] || missing+=("$p")
@@ -73,7 +84,7 @@ _sf_setup() {
   # 6. Environment. The shims go first on PATH only in debian mode.
   p=$npmbin; [ $SVCFLOW_WASM_MODE = debian ] && p="$_sf_dir/shim:$p"
   case ":$PATH:" in *":$p:"*) ;; *) PATH="$p:$HOME/.cargo/bin:$PATH" ;; esac
-  export PATH SVCFLOW_WASM_MODE
+  export PATH SVCFLOW_WASM_MODE SVCFLOW_SMALL_STD
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
   export CHROMEDRIVER=/usr/bin/chromedriver
   export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$_sf_dir/webdriver.json"

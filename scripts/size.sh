@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# scripts/size.sh DIR: gzipped size of the wasm, JS and CSS a browser loads on first visit.
+# scripts/size.sh DIR [LIMIT_KB]: gzipped size of the wasm, JS and CSS a browser loads on first
+# visit. With LIMIT_KB, fails when the total is larger (a guard against size regressions).
 set -euo pipefail
 dir=${1:-dist}
+limit=${2:-}
 total=0
 for f in "$dir"/*.wasm "$dir"/*.js "$dir"/*.css "$dir"/index.html; do
   [ -f "$f" ] || continue
@@ -10,3 +12,7 @@ for f in "$dir"/*.wasm "$dir"/*.js "$dir"/*.css "$dir"/index.html; do
   total=$((total + gz))
 done
 printf '%-48s %9s        %8d gzipped (%d KB)\n' "first load total" "" "$total" "$((total / 1024))"
+if [ -n "$limit" ] && [ "$total" -gt $((limit * 1024)) ]; then
+  echo "size.sh: first load is $((total / 1024)) KB gzipped, over the ${limit} KB limit" >&2
+  exit 1
+fi

@@ -30,7 +30,7 @@ cargo build --quiet -p svcflow-cli
 SVCFLOW_CLI=target/debug/svcflow node tests/e2e/embed-node.mjs
 
 step "trunk build --release"
-trunk build --release --quiet
+SKIP_JS=1 scripts/build.sh --quiet
 
 step "end-to-end check of dist/ in headless Chromium"
 node tests/e2e/dist-check.mjs dist

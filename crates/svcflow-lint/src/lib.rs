@@ -91,8 +91,19 @@ pub fn rule_docs(id: &str) -> Option<&'static str> {
 /// Read every source, run every rule, apply suppressions.
 pub fn lint(sources: &Sources, options: &Options) -> LintResult {
     let inventory = svcflow_core::load(sources, options);
-    let mut diagnostics = inventory.diagnostics;
-    let objects = &inventory.objects;
+    lint_loaded(sources, options, &inventory.objects, &inventory.diagnostics)
+}
+
+/// [`lint`] for objects already read by [`svcflow_core::load`] (or kept in an
+/// [`svcflow_core::Analysis`]), with the loader's findings: the browser app analyses and lints
+/// the same text, and parsing it once halves the work per keystroke.
+pub fn lint_loaded(
+    sources: &Sources,
+    options: &Options,
+    objects: &[svcflow_core::Object],
+    load_diagnostics: &[Diagnostic],
+) -> LintResult {
+    let mut diagnostics = load_diagnostics.to_vec();
     let mut cx = LintContext::new(sources, options, objects);
 
     // Phase 1: what the API server rejects. Phase 2: rules that depend on which objects are

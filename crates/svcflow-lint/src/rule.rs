@@ -39,7 +39,8 @@ pub struct Rule {
     pub severity: Severity,
     pub verdict: Verdict,
     /// The rule's doc comment as the compiler hands it over (each line keeps the one space
-    /// after `///`); read it through [`Rule::docs`].
+    /// after `///`); read it through [`Rule::docs`]. Empty without the crate's `docs` feature
+    /// (on by default; the wasm builds turn it off for size).
     pub raw_docs: &'static str,
     /// `None` for the findings the loader itself produces (`invalid-yaml`, `invalid-object`).
     pub check: Option<Check>,
@@ -141,13 +142,31 @@ macro_rules! declare_rule {
             id: $id,
             severity: ::svcflow_core::Severity::$severity,
             verdict: $crate::rule::Verdict::$verdict,
-            raw_docs: concat!($($doc, "\n"),*),
+            raw_docs: $crate::__rule_docs!($($doc),*),
             check: $check,
             late: $crate::declare_rule!(@late $($late)?),
         };
     };
     (@late) => { false };
     (@late $late:literal) => { $late };
+}
+
+/// The doc text of a rule declaration, or nothing without the `docs` feature: the browser app and
+/// the JS package link to the generated pages instead of carrying ~50 KB of Markdown.
+#[cfg(feature = "docs")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __rule_docs {
+    ($($doc:expr),*) => { concat!($($doc, "\n"),*) };
+}
+
+#[cfg(not(feature = "docs"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __rule_docs {
+    ($($doc:expr),*) => {
+        ""
+    };
 }
 
 #[cfg(test)]

@@ -125,3 +125,21 @@ fn marker_parsing() {
         [("x", 1), ("y", 1), ("z", 1), ("w", 4)].into_iter().map(|(a, b)| (a.to_string(), b)).collect();
     assert_eq!(m, want);
 }
+
+/// The browser app lints the objects its analysis already read (`lint_loaded`); that must give
+/// the same findings as linting the text (`lint`) for every fixture.
+#[test]
+fn linting_an_analysis_equals_linting_the_text() {
+    for (id, dir) in rule_dirs() {
+        for file in ["invalid.yaml", "valid.yaml"] {
+            let Ok(text) = fs::read_to_string(dir.join(file)) else { continue };
+            let sources = Sources::single(file, text);
+            let options = Options::default();
+            let analysis = svcflow_core::analyze(&sources, &options);
+            let from_text = svcflow_lint::lint(&sources, &options);
+            let from_analysis = svcflow_lint::lint_loaded(&sources, &options, &analysis.objects, &analysis.diagnostics);
+            assert_eq!(from_text.diagnostics, from_analysis.diagnostics, "{id}/{file}");
+            assert_eq!(from_text.objects, from_analysis.objects, "{id}/{file}");
+        }
+    }
+}

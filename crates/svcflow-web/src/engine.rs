@@ -12,8 +12,9 @@ pub const SOURCE_NAME: &str = "input.yaml";
 
 /// The findings shown in the Problems tab: the linter's, the same as `svcflow lint` reports
 /// (the loader's `invalid-yaml` / `invalid-object` included).
-pub fn problems(sources: &Sources, _analysis: &Analysis) -> Vec<Diagnostic> {
-    svcflow_lint::lint(sources, &Options::default()).diagnostics
+pub fn problems(sources: &Sources, analysis: &Analysis) -> Vec<Diagnostic> {
+    // The analysis already holds the objects and the loader's findings: lint them, not the text.
+    svcflow_lint::lint_loaded(sources, &Options::default(), &analysis.objects, &analysis.diagnostics).diagnostics
 }
 
 /// Where a rule's documentation lives (relative: `docs/rules/` is shipped next to the app).

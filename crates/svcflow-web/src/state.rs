@@ -3,6 +3,7 @@
 
 use crate::engine::{ProxyMode, View};
 use crate::infra::theme::Theme;
+use crate::infra::timing;
 use std::rc::Rc;
 use svcflow_core::Span;
 use yew::Reducible;
@@ -194,6 +195,14 @@ pub enum Action {
     Escape,
 }
 
+/// [`View::new`] between the benchmark's marks (`infra::timing`).
+fn timed_view(text: &str) -> View {
+    timing::mark(timing::ANALYSE);
+    let view = View::new(text);
+    timing::mark(timing::ANALYSED);
+    view
+}
+
 impl Reducible for AppState {
     type Action = Action;
 
@@ -212,12 +221,12 @@ impl Reducible for AppState {
                 if !s.pending {
                     return self;
                 }
-                s.view = Rc::new(View::new(&s.text));
+                s.view = Rc::new(timed_view(&s.text));
                 s.pending = false;
                 s.after_new_view();
             }
             Action::Load { text, example, notice, restore } => {
-                s.view = Rc::new(View::new(&text));
+                s.view = Rc::new(timed_view(&text));
                 s.text = Rc::from(text);
                 s.pending = false;
                 s.example = example.or_else(|| crate::examples::find_by_text(&s.text));

@@ -8,3 +8,4 @@ pub mod fragment;
 pub mod panic;
 pub mod storage;
 pub mod theme;
+pub mod timing;
