@@ -36,47 +36,80 @@ pub fn sha256_base32(s: &str) -> String {
     base32_encode(&Sha256::digest(s.as_bytes()))
 }
 
-/// The first `n` (≤ 52) characters of Base32(SHA-256(s)).
-fn hash_prefix(s: &str, n: usize) -> String {
-    let digest = Sha256::digest(s.as_bytes());
-    // 16 characters need 80 bits = 10 bytes; 8 characters need 5 bytes.
-    let bytes = n.div_ceil(8) * 5;
-    let mut enc = base32_encode(&digest[..bytes.min(digest.len())]);
-    enc.truncate(n);
-    enc
+/// Append the Base32 encoding of whole 5-byte groups of `bytes` (8 characters each, so
+/// no padding is involved): 10 bytes give the 16-character hashes, 5 bytes the 8.
+fn push_base32_groups(out: &mut String, bytes: &[u8]) {
+    for group in bytes.chunks_exact(5) {
+        let v = group.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        for i in 0..8 {
+            out.push(ALPHABET[((v >> (35 - 5 * i)) & 31) as usize] as char);
+        }
+    }
+}
+
+/// `prefix` + the first 16 characters of Base32(SHA-256 of everything fed to `hasher`).
+fn prefixed_h16(prefix: &str, hasher: Sha256) -> String {
+    let mut out = String::with_capacity(prefix.len() + 16);
+    out.push_str(prefix);
+    push_base32_groups(&mut out, &hasher.finalize()[..10]);
+    out
 }
 
 /// `h16(x)` of the spec (§4): first 16 characters of Base32(SHA-256(x)).
 pub fn h16(s: &str) -> String {
-    hash_prefix(s, 16)
+    prefixed_h16("", Sha256::new_with_prefix(s))
 }
 
 /// The shared 16-character suffix of `KUBE-SVC-`/`KUBE-SVL-`/`KUBE-EXT-`/`KUBE-FW-`.
 pub fn port_proto_hash(svc_port_name: &str, protocol_lower: &str) -> String {
-    let mut s = String::with_capacity(svc_port_name.len() + protocol_lower.len());
-    s.push_str(svc_port_name);
-    s.push_str(protocol_lower);
-    h16(&s)
+    ChainNamer::new(svc_port_name, protocol_lower).port_proto_hash()
 }
 
 /// `KUBE-SVC-…` (cluster-policy chain).
 pub fn service_chain_name(svc_port_name: &str, protocol_lower: &str) -> String {
-    format!("KUBE-SVC-{}", port_proto_hash(svc_port_name, protocol_lower))
+    ChainNamer::new(svc_port_name, protocol_lower).chain("KUBE-SVC-")
 }
 
 /// `KUBE-SEP-…` for an endpoint identity string (`ip:port`, IPv6 bracketed).
 pub fn endpoint_chain_name(svc_port_name: &str, protocol_lower: &str, endpoint: &str) -> String {
-    let mut s = String::with_capacity(svc_port_name.len() + protocol_lower.len() + endpoint.len());
-    s.push_str(svc_port_name);
-    s.push_str(protocol_lower);
-    s.push_str(endpoint);
-    format!("KUBE-SEP-{}", h16(&s))
+    ChainNamer::new(svc_port_name, protocol_lower).endpoint_chain(endpoint)
+}
+
+/// The iptables chain names of one service port. Every name hashes a string starting
+/// with `svcPortName + protocol`, so that prefix is fed to SHA-256 once and the hasher
+/// state is cloned per endpoint instead of concatenating a new input string each time.
+pub(crate) struct ChainNamer {
+    prefix: Sha256,
+}
+
+impl ChainNamer {
+    pub fn new(svc_port_name: &str, protocol_lower: &str) -> Self {
+        ChainNamer { prefix: Sha256::new_with_prefix(svc_port_name).chain_update(protocol_lower) }
+    }
+
+    /// `portProtoHash`: the 16-character suffix shared by the service-level chains.
+    pub fn port_proto_hash(&self) -> String {
+        prefixed_h16("", self.prefix.clone())
+    }
+
+    /// A service-level chain: `kind_prefix` (`KUBE-SVC-`, `KUBE-SVL-`, …) + the hash.
+    pub fn chain(&self, kind_prefix: &str) -> String {
+        prefixed_h16(kind_prefix, self.prefix.clone())
+    }
+
+    /// `KUBE-SEP-…` for an endpoint identity string (`ip:port`, IPv6 bracketed).
+    pub fn endpoint_chain(&self, endpoint: &str) -> String {
+        prefixed_h16("KUBE-SEP-", self.prefix.clone().chain_update(endpoint))
+    }
 }
 
 /// nftables `hashAndTruncate`: `H8-name`, cut to 237 bytes + `...` when over 240.
 pub fn nft_hash_and_truncate(name: &str) -> String {
     const MAX: usize = 240;
-    let mut out = format!("{}-{}", hash_prefix(name, 8), name);
+    let mut out = String::with_capacity(9 + name.len());
+    push_base32_groups(&mut out, &Sha256::digest(name.as_bytes())[..5]);
+    out.push('-');
+    out.push_str(name);
     if out.len() > MAX {
         let mut cut = MAX - 3;
         while !out.is_char_boundary(cut) {

@@ -5,15 +5,16 @@
 //! commit 531be812, with `pkg/proxy/util/linebuffer.go` for the line format. Always a
 //! full sync (every service's chains are written).
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use svcflow_source::Span;
 
-use crate::hash::{endpoint_chain_name, port_proto_hash};
+use crate::hash::ChainNamer;
 use crate::model::*;
-use crate::netutil::IpFamily;
+use crate::netutil::{push_decimal, IpFamily};
 use crate::normalize::normalize_iptables;
 use crate::prepare::{categorize, prepare_all, Backend, Categorized, Ctx, Prepared, SvcPort};
 
@@ -202,6 +203,10 @@ struct Out {
     nat_rules: Vec<Rule>,
     filter_chains: Vec<Chain>,
     nat_chains: Vec<Chain>,
+    /// The rule lines of each table, appended as each rule is written (while its text is
+    /// still in cache) instead of gathered again from every `Rule` at the end.
+    filter_lines: String,
+    nat_lines: String,
 }
 
 impl Out {
@@ -230,40 +235,59 @@ impl Out {
         self.push_line(table, chain, line, origin, service);
     }
 
+    /// Write `-A <chain> <body…>`: the hot per-endpoint rules, built with one exactly
+    /// sized allocation instead of going through the formatting machinery.
+    fn rule_concat(&mut self, table: Table, chain: &str, body: &[&str], origin: Vec<Span>, service: Option<&str>) {
+        let body_len: usize = body.iter().map(|part| part.len()).sum();
+        let mut text = String::with_capacity(4 + chain.len() + body_len);
+        text.push_str("-A ");
+        text.push_str(chain);
+        if body_len > 0 {
+            text.push(' ');
+            for part in body {
+                text.push_str(part);
+            }
+        }
+        self.push_line(table, chain, text, origin, service);
+    }
+
     fn push_line(&mut self, table: Table, chain: &str, text: String, origin: Vec<Span>, service: Option<&str>) {
-        let list = match table {
-            Table::Filter => &mut self.filter_rules,
-            Table::Nat => &mut self.nat_rules,
+        let (list, lines) = match table {
+            Table::Filter => (&mut self.filter_rules, &mut self.filter_lines),
+            Table::Nat => (&mut self.nat_rules, &mut self.nat_lines),
         };
+        lines.push_str(&text);
+        lines.push('\n');
         list.push(Rule { table, chain: chain.to_string(), text, origin, service: service.map(str::to_string) });
     }
 
-    /// `*filter`, chain lines, rules, `COMMIT`, then the same for `*nat`.
-    fn text(&self) -> String {
-        let chain_len = |cs: &[Chain]| cs.iter().map(|c| c.name.len() + 9).sum::<usize>();
-        let rule_len = |rs: &[Rule]| rs.iter().map(|r| r.text.len() + 1).sum::<usize>();
-        let mut text = String::with_capacity(
-            chain_len(&self.filter_chains)
-                + chain_len(&self.nat_chains)
-                + rule_len(&self.filter_rules)
-                + rule_len(&self.nat_rules)
-                + 32,
-        );
-        for (header, chains, rules) in
-            [("*filter\n", &self.filter_chains, &self.filter_rules), ("*nat\n", &self.nat_chains, &self.nat_rules)]
-        {
-            text.push_str(header);
-            for c in chains {
+    /// `*filter`, chain lines, rules, `COMMIT`, then the same for `*nat`. The nat rule
+    /// lines are most of the text, so everything before them is inserted in front of
+    /// them in place rather than all of it copied into a new buffer.
+    fn text(&mut self) -> String {
+        let chain_lines_len = |cs: &[Chain]| cs.iter().map(|c| c.name.len() + 9).sum::<usize>();
+        let push_chain_lines = |text: &mut String, cs: &[Chain]| {
+            for c in cs {
                 text.push(':');
                 text.push_str(&c.name);
                 text.push_str(" - [0:0]\n");
             }
-            for r in rules {
-                text.push_str(&r.text);
-                text.push('\n');
-            }
-            text.push_str("COMMIT\n");
-        }
+        };
+        let mut head = String::with_capacity(
+            32 + chain_lines_len(&self.filter_chains) + self.filter_lines.len() + chain_lines_len(&self.nat_chains),
+        );
+        head.push_str("*filter\n");
+        push_chain_lines(&mut head, &self.filter_chains);
+        head.push_str(&self.filter_lines);
+        head.push_str("COMMIT\n*nat\n");
+        push_chain_lines(&mut head, &self.nat_chains);
+
+        const TAIL: &str = "COMMIT\n";
+        let mut text = std::mem::take(&mut self.nat_lines);
+        text.reserve_exact(head.len() + TAIL.len());
+        text.insert_str(0, &head);
+        text.push_str(TAIL);
+        text.shrink_to_fit();
         text
     }
 }
@@ -298,10 +322,14 @@ impl Probabilities {
 }
 
 fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
-    // Rough sizes (2 chains and ~4 rules per endpoint) to avoid regrowing huge vectors.
+    // Rough sizes (2 chains and ~4 rules of up to ~80 bytes per endpoint) to avoid
+    // regrowing huge buffers; capacity that is never written costs address space only.
+    let nat_rules_estimate = prepared.ports.len() * 6 + prepared.total_endpoints * 4 + 16;
+    let nat_chains_estimate = prepared.ports.len() * 2 + prepared.total_endpoints + 8;
     let mut out = Out {
-        nat_rules: Vec::with_capacity(prepared.ports.len() * 6 + prepared.total_endpoints * 4 + 16),
-        nat_chains: Vec::with_capacity(prepared.ports.len() * 2 + prepared.total_endpoints + 8),
+        nat_rules: Vec::with_capacity(nat_rules_estimate),
+        nat_chains: Vec::with_capacity(nat_chains_estimate),
+        nat_lines: String::with_capacity(nat_rules_estimate * 80 + nat_chains_estimate * 40),
         ..Out::default()
     };
     let mark = &ctx.mark;
@@ -341,8 +369,8 @@ fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
     }
 
     let mut summaries = Vec::with_capacity(prepared.ports.len());
-    for sp in &prepared.ports {
-        let cat = categorize(sp, ctx);
+    for sp in prepared.ports {
+        let cat = categorize(&sp, ctx);
         let summary = write_service_port(&mut out, ctx, sp, &cat, large, &mut probs);
         summaries.push(summary);
     }
@@ -422,10 +450,12 @@ fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
     );
 
     let text = out.text();
-    let mut rules = out.filter_rules;
-    rules.append(&mut out.nat_rules);
-    let mut chains = out.filter_chains;
-    chains.append(&mut out.nat_chains);
+    // The filter lists are short: inserting them in front of the nat lists shifts the
+    // nat entries inside their pre-sized buffers instead of copying them to new ones.
+    let mut rules = out.nat_rules;
+    rules.splice(0..0, out.filter_rules);
+    let mut chains = out.nat_chains;
+    chains.splice(0..0, out.filter_chains);
 
     IptablesOutput {
         family: ctx.family,
@@ -448,7 +478,7 @@ fn is_service_chain_name(c: &str) -> bool {
 fn write_service_port(
     out: &mut Out,
     ctx: &Ctx,
-    sp: &SvcPort,
+    sp: SvcPort,
     cat: &Categorized,
     large: bool,
     probs: &mut Probabilities,
@@ -456,13 +486,14 @@ fn write_service_port(
     let s = sp.svc_port_name.as_str();
     let svc = Some(s);
     let p = sp.proto;
-    let hash = port_proto_hash(s, p);
-    let svc_chain = format!("KUBE-SVC-{hash}");
-    let svl_chain = format!("KUBE-SVL-{hash}");
-    let ext_chain = format!("KUBE-EXT-{hash}");
-    let fw_chain = format!("KUBE-FW-{hash}");
-    let sep: Vec<String> = sp.endpoints.iter().map(|e| endpoint_chain_name(s, p, &e.id)).collect();
-    let cip = sp.cluster_ip.to_string();
+    let namer = ChainNamer::new(s, p);
+    let hash = namer.port_proto_hash();
+    let svc_chain = ["KUBE-SVC-", &hash].concat();
+    let svl_chain = ["KUBE-SVL-", &hash].concat();
+    let ext_chain = ["KUBE-EXT-", &hash].concat();
+    let fw_chain = ["KUBE-FW-", &hash].concat();
+    let sep: Vec<String> = sp.endpoints.iter().map(|e| namer.endpoint_chain(&e.id)).collect();
+    let cip = sp.cluster_ip.to_text();
     let port = sp.port;
     let origin = || spans(&[sp.span]);
 
@@ -494,17 +525,12 @@ fn write_service_port(
             ext_comment = format!("\"{s} has no local endpoints\"");
         }
     }
-    let mp = format!("-m {p} -p {p}");
+    let mp = proto_match(p);
 
-    // 1. Cluster IP.
+    // 1. Cluster IP. Its match is also the start of the masquerade rule (7).
+    let cluster_ip_match = format!("-m comment --comment \"{s} cluster IP\" {mp} -d {cip} --dport {port}");
     if has_internal {
-        out.rule(
-            Table::Nat,
-            "KUBE-SERVICES",
-            format_args!("-m comment --comment \"{s} cluster IP\" {mp} -d {cip} --dport {port} -j {internal_chain}"),
-            origin(),
-            svc,
-        );
+        out.rule_concat(Table::Nat, "KUBE-SERVICES", &[&cluster_ip_match, " -j ", internal_chain], origin(), svc);
     } else {
         out.rule(
             Table::Filter,
@@ -621,14 +647,14 @@ fn write_service_port(
 
     // 7. Internal masquerade.
     if has_internal {
-        let base = format!("-m comment --comment \"{s} cluster IP\" {mp} -d {cip} --dport {port}");
         if ctx.masquerade_all {
-            out.rule(Table::Nat, internal_chain, format_args!("{base} -j KUBE-MARK-MASQ"), origin(), svc);
+            out.rule_concat(Table::Nat, internal_chain, &[&cluster_ip_match, " -j KUBE-MARK-MASQ"], origin(), svc);
         } else if ctx.detector.implemented() {
-            out.rule(
+            let not_local = ctx.detector.if_not_local();
+            out.rule_concat(
                 Table::Nat,
                 internal_chain,
-                format_args!("{base} {} -j KUBE-MARK-MASQ", ctx.detector.if_not_local()),
+                &[&cluster_ip_match, " ", &not_local, " -j KUBE-MARK-MASQ"],
                 origin(),
                 svc,
             );
@@ -728,9 +754,18 @@ fn write_service_port(
                 text.push_str("-A ");
                 text.push_str(chain);
                 if !large {
-                    let _ = write!(text, " -m comment --comment \"{s} -> {}\"", e.id);
+                    text.push_str(" -m comment --comment \"");
+                    text.push_str(s);
+                    text.push_str(" -> ");
+                    text.push_str(&e.id);
+                    text.push('"');
                 }
-                let _ = write!(text, " -m recent --name {0} --rcheck --seconds {t} --reap -j {0}", sep[i]);
+                text.push_str(" -m recent --name ");
+                text.push_str(&sep[i]);
+                text.push_str(" --rcheck --seconds ");
+                push_decimal(&mut text, i64::from(t));
+                text.push_str(" --reap -j ");
+                text.push_str(&sep[i]);
                 let line = text.as_str().to_owned();
                 out.scratch = text;
                 out.push_line(Table::Nat, chain, line, spans(&[sp.span, e.span, e.port_span]), svc);
@@ -776,57 +811,59 @@ fn write_service_port(
         let chain = &sep[i];
         out.chain(Table::Nat, chain, ChainKind::Sep, svc);
         let o = spans(&[sp.span, e.span, e.port_span]);
-        out.rule(Table::Nat, chain, format_args!("{sep_comment}-s {} -j KUBE-MARK-MASQ", e.ip), o.clone(), svc);
+        out.rule_concat(Table::Nat, chain, &[&sep_comment, "-s ", &e.ip, " -j KUBE-MARK-MASQ"], o.clone(), svc);
         if sp.affinity.is_some() {
-            out.rule(
+            out.rule_concat(
                 Table::Nat,
                 chain,
-                format_args!("{sep_comment}-m recent --name {chain} --set {mp} -j DNAT --to-destination {}", e.id),
+                &[&sep_comment, "-m recent --name ", chain, " --set ", &mp, " -j DNAT --to-destination ", &e.id],
                 o,
                 svc,
             );
         } else {
-            out.rule(Table::Nat, chain, format_args!("{sep_comment}{mp} -j DNAT --to-destination {}", e.id), o, svc);
+            out.rule_concat(Table::Nat, chain, &[&sep_comment, &mp, " -j DNAT --to-destination ", &e.id], o, svc);
         }
     }
 
-    // Summary for the flow view.
-    let in_list = |list: &[usize], i: usize| list.iter().position(|&x| x == i);
-    let mut cluster_probs: Vec<Option<String>> = vec![None; sp.endpoints.len()];
-    let mut local_probs: Vec<Option<String>> = vec![None; sp.endpoints.len()];
-    for (list, target) in [(&cat.cluster, &mut cluster_probs), (&cat.local, &mut local_probs)] {
-        let n = list.len();
-        for (k, &i) in list.iter().enumerate() {
-            if k + 1 < n {
-                target[i] = Some(probs.get(n - k).to_string());
-            }
-        }
+    // Summary for the flow view. Each endpoint's role comes from one lookup table (not
+    // list searches, quadratic for big services), and the endpoints' strings are moved in.
+    let externally_accessible = sp.externally_accessible();
+    let mut roles = vec![EndpointRole::default(); sp.endpoints.len()];
+    for &i in &cat.reachable {
+        roles[i].has_sep_chain = true;
+    }
+    if uses_cluster_chain {
+        mark_chain(&mut roles, &cat.cluster, |r| &mut r.cluster, probs);
+    }
+    if uses_local_chain {
+        mark_chain(&mut roles, &cat.local, |r| &mut r.local, probs);
     }
     let endpoints = sp
         .endpoints
-        .iter()
-        .enumerate()
-        .map(|(i, e)| EndpointSummary {
-            endpoint: e.id.clone(),
-            ip: e.ip.clone(),
+        .into_iter()
+        .zip(sep)
+        .zip(roles)
+        .map(|((e, sep_chain), role)| EndpointSummary {
+            endpoint: e.id,
+            ip: e.ip,
             port: e.port,
-            node_name: e.node_name.clone(),
+            node_name: e.node_name,
             is_local: e.is_local,
             ready: e.ready,
             serving: e.serving,
             terminating: e.terminating,
-            sep_chain: sep[i].clone(),
-            has_sep_chain: cat.reachable.contains(&i),
-            in_cluster_chain: uses_cluster_chain && in_list(&cat.cluster, i).is_some(),
-            cluster_probability: if uses_cluster_chain { cluster_probs[i].take() } else { None },
-            in_local_chain: uses_local_chain && in_list(&cat.local, i).is_some(),
-            local_probability: if uses_local_chain { local_probs[i].take() } else { None },
-            slice: e.slice.to_string(),
+            sep_chain,
+            has_sep_chain: role.has_sep_chain,
+            in_cluster_chain: role.cluster.selected,
+            cluster_probability: role.cluster.probability,
+            in_local_chain: role.local.selected,
+            local_probability: role.local.probability,
+            slice: String::from(&*e.slice),
             span: e.span,
         })
         .collect();
     let internal_target = if has_internal { internal_chain.clone() } else { int_target };
-    let external_target = if !sp.externally_accessible() {
+    let external_target = if !externally_accessible {
         None
     } else if has_external {
         Some(ext_chain.clone())
@@ -834,10 +871,10 @@ fn write_service_port(
         Some(ext_target)
     };
     ServicePortSummary {
-        svc_port_name: s.to_string(),
-        namespace: sp.namespace.clone(),
-        name: sp.name.clone(),
-        port_name: sp.port_name.clone(),
+        svc_port_name: sp.svc_port_name,
+        namespace: sp.namespace,
+        name: sp.name,
+        port_name: sp.port_name,
         protocol: sp.protocol.to_string(),
         cluster_ip: cip,
         port: sp.port,
@@ -849,7 +886,7 @@ fn write_service_port(
         session_affinity_seconds: sp.affinity,
         external_policy_local: sp.external_policy_local,
         internal_policy_local: sp.internal_policy_local,
-        externally_accessible: sp.externally_accessible(),
+        externally_accessible,
         has_endpoints,
         has_internal_endpoints: has_internal,
         has_external_endpoints: has_external,
@@ -862,6 +899,46 @@ fn write_service_port(
         fw_chain: uses_fw.then(|| fw_chain.clone()),
         endpoints,
         span: sp.span,
+    }
+}
+
+/// `-m <proto> -p <proto>`, spelled out for the protocols that exist.
+fn proto_match(proto: &str) -> Cow<'static, str> {
+    match proto {
+        "tcp" => Cow::Borrowed("-m tcp -p tcp"),
+        "udp" => Cow::Borrowed("-m udp -p udp"),
+        "sctp" => Cow::Borrowed("-m sctp -p sctp"),
+        other => Cow::Owned(format!("-m {other} -p {other}")),
+    }
+}
+
+/// An endpoint's place in the chains of its service port.
+#[derive(Clone, Default)]
+struct EndpointRole {
+    has_sep_chain: bool,
+    cluster: ChainSlot,
+    local: ChainSlot,
+}
+
+/// An endpoint's rule in a SVC or SVL chain.
+#[derive(Clone, Default)]
+struct ChainSlot {
+    selected: bool,
+    /// `--probability` of its rule; `None` for the final, unconditional one.
+    probability: Option<String>,
+}
+
+/// Record the rules of a written SVC/SVL chain (`list`: its endpoints in rule order).
+fn mark_chain(
+    roles: &mut [EndpointRole],
+    list: &[usize],
+    slot: fn(&mut EndpointRole) -> &mut ChainSlot,
+    probs: &mut Probabilities,
+) {
+    let n = list.len();
+    for (k, &i) in list.iter().enumerate() {
+        let probability = (k + 1 < n).then(|| probs.get(n - k).to_string());
+        *slot(&mut roles[i]) = ChainSlot { selected: true, probability };
     }
 }
 

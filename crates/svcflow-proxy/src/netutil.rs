@@ -247,6 +247,15 @@ impl Ip {
         }
     }
 
+    /// `to_string()`, with one exactly sized allocation and no formatting machinery for
+    /// IPv4 (the common case, once per endpoint).
+    pub fn to_text(self) -> String {
+        match self {
+            Ip::V4(b) => V4Text::new(&b).as_str().to_owned(),
+            Ip::V6(_) => self.to_string(),
+        }
+    }
+
     /// Numeric value for ordering (IPv4 as the low 32 bits).
     pub fn to_u128(self) -> u128 {
         match self {
@@ -259,7 +268,7 @@ impl Ip {
 impl fmt::Display for Ip {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Ip::V4(b) => write!(f, "{}.{}.{}.{}", b[0], b[1], b[2], b[3]),
+            Ip::V4(b) => f.write_str(V4Text::new(b).as_str()),
             Ip::V6(p) => {
                 // Longest run of zero groups (first one wins ties), only if >= 2 groups.
                 let mut e0: isize = -1;
@@ -299,6 +308,64 @@ impl fmt::Display for Ip {
             }
         }
     }
+}
+
+/// The dotted-quad text of an IPv4 address, built on the stack: addresses are printed
+/// once or twice per endpoint, and `write!` with four arguments costs several times more
+/// than the digits themselves.
+struct V4Text {
+    buf: [u8; 15],
+    len: usize,
+}
+
+impl V4Text {
+    fn new(octets: &[u8; 4]) -> Self {
+        let mut text = V4Text { buf: [0; 15], len: 0 };
+        for (i, &octet) in octets.iter().enumerate() {
+            if i > 0 {
+                text.push(b'.');
+            }
+            if octet >= 100 {
+                text.push(b'0' + octet / 100);
+            }
+            if octet >= 10 {
+                text.push(b'0' + octet / 10 % 10);
+            }
+            text.push(b'0' + octet % 10);
+        }
+        text
+    }
+
+    fn push(&mut self, byte: u8) {
+        self.buf[self.len] = byte;
+        self.len += 1;
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII digits and dots were written, so this never falls back.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
+/// Append the decimal form of `n` to `out` (what `{n}` prints, without the formatting
+/// machinery: ports and counts are written once per rule).
+pub(crate) fn push_decimal(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut v = n.unsigned_abs();
+    let mut buf = [0u8; 20];
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        buf[start] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.extend(buf[start..].iter().map(|&d| d as char));
 }
 
 /// A parsed, masked CIDR (`net.IPNet` as produced by `ParseCIDRSloppy`).
@@ -386,11 +453,18 @@ impl fmt::Display for Cidr {
 
 /// `net.JoinHostPort(ip, port)`: brackets when the host contains a colon.
 pub fn join_host_port(host: &str, port: i32) -> String {
+    // Sized for the host, brackets, colon and a five-digit port: one allocation.
+    let mut out = String::with_capacity(host.len() + 8);
     if host.contains(':') {
-        format!("[{host}]:{port}")
+        out.push('[');
+        out.push_str(host);
+        out.push(']');
     } else {
-        format!("{host}:{port}")
+        out.push_str(host);
     }
+    out.push(':');
+    push_decimal(&mut out, i64::from(port));
+    out
 }
 
 #[cfg(test)]
@@ -437,6 +511,22 @@ mod tests {
         assert_eq!(p(":"), None);
         assert_eq!(p(":::"), None);
         assert_eq!(p("00001::1").as_deref(), Some("1::1"));
+    }
+
+    #[test]
+    fn decimal_and_host_port() {
+        for n in [0i64, 7, 10, 99, 100, 65535, -1, -80, i64::from(i32::MIN), i64::from(i32::MAX), i64::MIN, i64::MAX] {
+            let mut s = String::new();
+            push_decimal(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+        assert_eq!(join_host_port("10.0.0.1", 80), "10.0.0.1:80");
+        assert_eq!(join_host_port("fd00::1", 8080), "[fd00::1]:8080");
+        assert_eq!(join_host_port("10.0.0.1", -5), "10.0.0.1:-5");
+        for b in [[0, 0, 0, 0], [255, 255, 255, 255], [10, 9, 100, 1], [1, 20, 199, 250]] {
+            assert_eq!(Ip::V4(b).to_string(), std::net::Ipv4Addr::from(b).to_string());
+            assert_eq!(Ip::V4(b).to_text(), std::net::Ipv4Addr::from(b).to_string());
+        }
     }
 
     #[test]

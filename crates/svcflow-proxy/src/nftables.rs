@@ -10,6 +10,7 @@
 //! sorted order (upstream: Go map order, which only affects element order).
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::{self, Write as _};
 
 use crate::hash::nft_hash_and_truncate;
 use crate::model::*;
@@ -19,7 +20,8 @@ use crate::prepare::{categorize, prepare_all, Backend, Ctx, SvcPort};
 #[derive(Default)]
 struct NftChain {
     decl: String,
-    rules: Vec<String>,
+    /// The rule lines, concatenated: one buffer per chain rather than a string per rule.
+    rules: String,
 }
 
 #[derive(Default)]
@@ -34,7 +36,8 @@ struct NftContainer {
 struct Nft {
     prefix: String,
     table: String,
-    chains: BTreeMap<String, NftChain>,
+    /// Found by name for every rule, so hashed; sorted by name once, in `dump`.
+    chains: HashMap<String, NftChain>,
     sets: BTreeMap<String, NftContainer>,
     maps: BTreeMap<String, NftContainer>,
 }
@@ -75,7 +78,7 @@ impl Nft {
         Nft {
             prefix: format!("{fam} kube-proxy"),
             table: format!("add table {fam} kube-proxy {{ comment \"rules for kube-proxy\" ; }}\n"),
-            chains: BTreeMap::new(),
+            chains: HashMap::new(),
             sets: BTreeMap::new(),
             maps: BTreeMap::new(),
         }
@@ -90,21 +93,21 @@ impl Nft {
             } else {
                 format!("add chain {prefix} {name} {{ {props} ; }}\n")
             },
-            rules: Vec::new(),
+            rules: String::new(),
         });
     }
 
-    fn rule(&mut self, chain: &str, rule: &str, comment: Option<&str>) {
-        let mut line = format!("add rule {} {chain} {rule}", self.prefix);
+    fn rule(&mut self, chain: &str, rule: impl fmt::Display, comment: Option<&str>) {
+        let rules = match self.chains.get_mut(chain) {
+            Some(c) => &mut c.rules,
+            None => &mut self.chains.entry(chain.to_string()).or_default().rules,
+        };
+        let _ = write!(rules, "add rule {} {chain} {rule}", self.prefix);
         if let Some(c) = comment {
-            line.push_str(" comment ");
-            line.push_str(&go_quote(c));
+            rules.push_str(" comment ");
+            rules.push_str(&go_quote(c));
         }
-        line.push('\n');
-        match self.chains.get_mut(chain) {
-            Some(c) => c.rules.push(line),
-            None => self.chains.entry(chain.to_string()).or_default().rules.push(line),
-        }
+        rules.push('\n');
     }
 
     fn set(&mut self, name: &str, props: &str) {
@@ -147,14 +150,21 @@ impl Nft {
     }
 
     fn dump(&self) -> String {
-        let mut out = self.table.clone();
-        for c in self.chains.values() {
+        let mut chains: Vec<(&String, &NftChain)> = self.chains.iter().collect();
+        chains.sort_unstable_by_key(|&(name, _)| name);
+        let containers = || self.sets.values().chain(self.maps.values());
+        let len = self.table.len()
+            + chains.iter().map(|(_, c)| c.decl.len() + c.rules.len()).sum::<usize>()
+            + containers()
+                .map(|c| c.decl.len() + c.elements.iter().map(|(_, e)| e.len()).sum::<usize>())
+                .sum::<usize>();
+        let mut out = String::with_capacity(len);
+        out.push_str(&self.table);
+        for (_, c) in chains {
             out.push_str(&c.decl);
-            for r in &c.rules {
-                out.push_str(r);
-            }
+            out.push_str(&c.rules);
         }
-        for c in self.sets.values().chain(self.maps.values()) {
+        for c in containers() {
             out.push_str(&c.decl);
             for (_, e) in &c.elements {
                 out.push_str(e);
@@ -216,26 +226,26 @@ fn setup(nft: &mut Nft, ctx: &Ctx) {
         ("cluster-ips-check", "filter-output", "ct state new "),
     ] {
         nft.chain(dst, "");
-        nft.rule(src, &format!("{extra}jump {dst}"), None);
+        nft.rule(src, format_args!("{extra}jump {dst}"), None);
     }
     for c in ["services", "cluster-ips-check", "masquerading", "mark-for-masquerade"] {
         nft.chain(c, "");
     }
     let mark = &ctx.mark;
-    nft.rule("mark-for-masquerade", &format!("mark set mark or {mark}"), None);
-    nft.rule("masquerading", &format!("mark and {mark} == 0 return"), None);
-    nft.rule("masquerading", &format!("mark set mark xor {mark}"), None);
+    nft.rule("mark-for-masquerade", format_args!("mark set mark or {mark}"), None);
+    nft.rule("masquerading", format_args!("mark and {mark} == 0 return"), None);
+    nft.rule("masquerading", format_args!("mark set mark xor {mark}"), None);
     nft.rule("masquerading", "masquerade fully-random", None);
     nft.set("cluster-ips", &format!("type {addr} ; comment \"Active ClusterIPs\" ;"));
     nft.rule(
         "cluster-ips-check",
-        &format!("{ipx} daddr @cluster-ips reject"),
+        format_args!("{ipx} daddr @cluster-ips reject"),
         Some("Reject traffic to invalid ports of ClusterIPs"),
     );
     if !ctx.service_cidrs.is_empty() {
         nft.rule(
             "cluster-ips-check",
-            &format!("{ipx} daddr {{ {} }} drop", ctx.service_cidrs),
+            format_args!("{ipx} daddr {{ {} }} drop", ctx.service_cidrs),
             Some("Drop traffic to unallocated ClusterIPs"),
         );
     }
@@ -262,19 +272,19 @@ fn setup(nft: &mut Nft, ctx: &Ctx) {
     nft.rule("reject-chain", "reject", None);
     nft.rule(
         "service-endpoints-check",
-        &format!("{ipx} daddr . meta l4proto . th dport vmap @no-endpoint-services"),
+        format_args!("{ipx} daddr . meta l4proto . th dport vmap @no-endpoint-services"),
         None,
     );
     if ctx.npa.match_all {
         nft.rule(
             "nodeport-endpoints-check",
-            &format!("{no_localhost} meta l4proto . th dport vmap @no-endpoint-nodeports"),
+            format_args!("{no_localhost} meta l4proto . th dport vmap @no-endpoint-nodeports"),
             None,
         );
     } else {
         nft.rule(
             "nodeport-endpoints-check",
-            &format!("{ipx} daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports"),
+            format_args!("{ipx} daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports"),
             None,
         );
     }
@@ -285,7 +295,7 @@ fn setup(nft: &mut Nft, ctx: &Ctx) {
         ),
     );
     nft.chain("firewall-check", "");
-    nft.rule("firewall-check", &format!("{ipx} daddr . meta l4proto . th dport vmap @firewall-ips"), None);
+    nft.rule("firewall-check", format_args!("{ipx} daddr . meta l4proto . th dport vmap @firewall-ips"), None);
     nft.map(
         "service-ips",
         &format!(
@@ -293,17 +303,17 @@ fn setup(nft: &mut Nft, ctx: &Ctx) {
         ),
     );
     nft.map("service-nodeports", "type inet_proto . inet_service : verdict ; comment \"NodePort traffic\" ;");
-    nft.rule("services", &format!("{ipx} daddr . meta l4proto . th dport vmap @service-ips"), None);
+    nft.rule("services", format_args!("{ipx} daddr . meta l4proto . th dport vmap @service-ips"), None);
     if ctx.npa.match_all {
         nft.rule(
             "services",
-            &format!("fib daddr type local {no_localhost} meta l4proto . th dport vmap @service-nodeports"),
+            format_args!("fib daddr type local {no_localhost} meta l4proto . th dport vmap @service-nodeports"),
             None,
         );
     } else {
         nft.rule(
             "services",
-            &format!("{ipx} daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports"),
+            format_args!("{ipx} daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports"),
             None,
         );
     }
@@ -330,11 +340,11 @@ fn write_service_port(nft: &mut Nft, ctx: &Ctx, sp: &SvcPort) {
             ))
         })
         .collect();
-    let ep_chain = |i: usize| format!("endpoint-{}", ep_base[i]);
+    let ep_chains: Vec<String> = ep_base.iter().map(|b| format!("endpoint-{b}")).collect();
     let ep_affinity = |i: usize| format!("affinity-{}", ep_base[i]);
 
     for &i in &cat.reachable {
-        nft.chain(&ep_chain(i), "");
+        nft.chain(&ep_chains[i], "");
     }
     let uses_cluster_chain = !cat.cluster.is_empty() && sp.uses_cluster_endpoints();
     if uses_cluster_chain {
@@ -407,11 +417,11 @@ fn write_service_port(nft: &mut Nft, ctx: &Ctx, sp: &SvcPort) {
 
     if has_internal {
         if ctx.masquerade_all {
-            nft.rule(internal_chain, &format!("{ipx} daddr {cip} jump mark-for-masquerade"), None);
+            nft.rule(internal_chain, format_args!("{ipx} daddr {cip} jump mark-for-masquerade"), None);
         } else if ctx.detector.implemented() {
             nft.rule(
                 internal_chain,
-                &format!("{ipx} daddr {cip} {} jump mark-for-masquerade", ctx.detector.if_not_local_nft()),
+                format_args!("{ipx} daddr {cip} {} jump mark-for-masquerade", ctx.detector.if_not_local_nft()),
                 None,
             );
         }
@@ -423,7 +433,7 @@ fn write_service_port(nft: &mut Nft, ctx: &Ctx, sp: &SvcPort) {
             if ctx.detector.implemented() {
                 nft.rule(
                     &external_chain,
-                    &format!("{} goto {cluster_chain}", ctx.detector.if_local_nft()),
+                    format_args!("{} goto {cluster_chain}", ctx.detector.if_local_nft()),
                     Some("short-circuit pod traffic"),
                 );
             }
@@ -434,12 +444,12 @@ fn write_service_port(nft: &mut Nft, ctx: &Ctx, sp: &SvcPort) {
             );
             nft.rule(
                 &external_chain,
-                &format!("fib saddr type local goto {cluster_chain}"),
+                format_args!("fib saddr type local goto {cluster_chain}"),
                 Some("short-circuit local traffic"),
             );
         }
         if has_external {
-            nft.rule(&external_chain, &format!("goto {external_policy_chain}"), None);
+            nft.rule(&external_chain, format_args!("goto {external_policy_chain}"), None);
         }
     }
     if uses_fw {
@@ -454,7 +464,7 @@ fn write_service_port(nft: &mut Nft, ctx: &Ctx, sp: &SvcPort) {
         if allow_from_node {
             sources.extend(sp.lb_vips.iter().map(|v| v.to_string()));
         }
-        nft.rule(&fw_chain, &format!("{ipx} saddr != {{ {} }} drop", sources.join(" , ")), None);
+        nft.rule(&fw_chain, format_args!("{ipx} saddr != {{ {} }} drop", sources.join(" , ")), None);
     }
     if let Some(t) = sp.affinity {
         for &i in &cat.reachable {
@@ -464,12 +474,17 @@ fn write_service_port(nft: &mut Nft, ctx: &Ctx, sp: &SvcPort) {
     let lb = |nft: &mut Nft, chain: &str, list: &[usize]| {
         if sp.affinity.is_some() {
             for &i in list {
-                nft.rule(chain, &format!("{ipx} saddr @{} goto {}", ep_affinity(i), ep_chain(i)), None);
+                nft.rule(chain, format_args!("{ipx} saddr @{} goto {}", ep_affinity(i), ep_chains[i]), None);
             }
         }
-        let elements: Vec<String> =
-            list.iter().enumerate().map(|(k, &i)| format!("{k} : goto {}", ep_chain(i))).collect();
-        nft.rule(chain, &format!("numgen random mod {} vmap {{ {} }}", list.len(), elements.join(" , ")), None);
+        let mut elements = String::new();
+        for (k, &i) in list.iter().enumerate() {
+            if k > 0 {
+                elements.push_str(" , ");
+            }
+            let _ = write!(elements, "{k} : goto {}", ep_chains[i]);
+        }
+        nft.rule(chain, format_args!("numgen random mod {} vmap {{ {elements} }}", list.len()), None);
     };
     if uses_cluster_chain {
         lb(nft, &cluster_chain, &cat.cluster);
@@ -479,11 +494,11 @@ fn write_service_port(nft: &mut Nft, ctx: &Ctx, sp: &SvcPort) {
     }
     for &i in &cat.reachable {
         let e = &sp.endpoints[i];
-        let chain = ep_chain(i);
-        nft.rule(&chain, &format!("{ipx} saddr {} jump mark-for-masquerade", e.ip), None);
+        let chain = &ep_chains[i];
+        nft.rule(chain, format_args!("{ipx} saddr {} jump mark-for-masquerade", e.ip), None);
         if sp.affinity.is_some() {
-            nft.rule(&chain, &format!("update @{} {{ {ipx} saddr }}", ep_affinity(i)), None);
+            nft.rule(chain, format_args!("update @{} {{ {ipx} saddr }}", ep_affinity(i)), None);
         }
-        nft.rule(&chain, &format!("meta l4proto {proto} dnat to {}", e.id), None);
+        nft.rule(chain, format_args!("meta l4proto {proto} dnat to {}", e.id), None);
     }
 }

@@ -17,7 +17,8 @@
 //!   `pkg/proxy/util/localdetector.go` plus `cmd/kube-proxy/app/server_linux.go`
 //!   (`getLocalDetectors`): the node-level settings (§1, §9.4).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 use std::rc::Rc;
 
 use svcflow_source::Span;
@@ -372,12 +373,26 @@ pub(crate) struct Prepared {
     pub warnings: Vec<ProxyError>,
 }
 
-fn svc_ref(s: &ProxyService) -> String {
-    format!("Service {}/{}", s.namespace, s.name)
+/// `Service ns/name` or `EndpointSlice ns/name` for messages. Formatted only when a
+/// message is built: every object is checked, few have anything to report.
+struct ObjRef<'a> {
+    kind: &'static str,
+    namespace: &'a str,
+    name: &'a str,
 }
 
-fn slice_ref(s: &ProxyEndpointSlice) -> String {
-    format!("EndpointSlice {}/{}", s.namespace, s.name)
+impl fmt::Display for ObjRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}/{}", self.kind, self.namespace, self.name)
+    }
+}
+
+fn svc_ref(s: &ProxyService) -> ObjRef<'_> {
+    ObjRef { kind: "Service", namespace: &s.namespace, name: &s.name }
+}
+
+fn slice_ref(s: &ProxyEndpointSlice) -> ObjRef<'_> {
+    ObjRef { kind: "EndpointSlice", namespace: &s.namespace, name: &s.name }
 }
 
 fn protocol_of(p: &str) -> Option<(&'static str, &'static str)> {
@@ -444,7 +459,9 @@ fn validate_service(s: &ProxyService) -> Result<(), ProxyError> {
     Ok(())
 }
 
-fn validate_slice(s: &ProxyEndpointSlice) -> Result<(), ProxyError> {
+/// Validate one EndpointSlice. Returns the parsed first address of each endpoint (`None`
+/// when it has none; empty for FQDN slices), so that it is not parsed a second time.
+fn validate_slice(s: &ProxyEndpointSlice) -> Result<Vec<Option<Ip>>, ProxyError> {
     let r = slice_ref(s);
     let fam = match s.address_type.as_str() {
         "IPv4" => Some(IpFamily::V4),
@@ -458,8 +475,11 @@ fn validate_slice(s: &ProxyEndpointSlice) -> Result<(), ProxyError> {
             }
         }
     }
+    let mut first_ips = Vec::new();
     if let Some(fam) = fam {
+        first_ips.reserve_exact(s.endpoints.len());
         for ep in &s.endpoints {
+            let mut first = None;
             for a in &ep.addresses {
                 match Ip::parse_sloppy(a) {
                     None => {
@@ -471,12 +491,15 @@ fn validate_slice(s: &ProxyEndpointSlice) -> Result<(), ProxyError> {
                             ep.span.or(s.span),
                         ))
                     }
-                    Some(_) => {}
+                    Some(ip) => {
+                        first.get_or_insert(ip);
+                    }
                 }
             }
+            first_ips.push(first);
         }
     }
-    Ok(())
+    Ok(first_ips)
 }
 
 /// `GetClusterIPByFamily`.
@@ -496,6 +519,9 @@ fn cluster_ip_for_family(s: &ProxyService, family: IpFamily) -> Option<&str> {
     None
 }
 
+/// An EndpointSlice with the parsed first address of each of its endpoints.
+type ParsedSlice<'a> = (&'a ProxyEndpointSlice, &'a [Option<Ip>]);
+
 /// Build the service-port map and the endpoints map for `ctx.family`.
 pub(crate) fn prepare(
     services: &[ProxyService],
@@ -508,8 +534,9 @@ pub(crate) fn prepare(
     for s in services {
         validate_service(s)?;
     }
+    let mut first_ips = Vec::with_capacity(slices.len());
     for s in slices {
-        validate_slice(s)?;
+        first_ips.push(validate_slice(s)?);
     }
 
     // The informer keeps one object per namespace/name (the last one wins).
@@ -523,9 +550,10 @@ pub(crate) fn prepare(
         }
     }
 
-    // EndpointSlices grouped by (namespace, service name), keyed by slice name.
-    let mut slices_by_svc: BTreeMap<(String, String), BTreeMap<String, &ProxyEndpointSlice>> = BTreeMap::new();
-    for sl in slices {
+    // EndpointSlices grouped by (namespace, service name), keyed by slice name. The groups
+    // are only looked up, never iterated, so their map needs no order.
+    let mut slices_by_svc: HashMap<(&str, &str), BTreeMap<&str, ParsedSlice>> = HashMap::with_capacity(slices.len());
+    for (sl, ips) in slices.iter().zip(&first_ips) {
         let r = slice_ref(sl);
         if let Some(l) = excluded_by_labels(&sl.labels) {
             warnings.push(ProxyError::new(
@@ -547,8 +575,11 @@ pub(crate) fn prepare(
         if sl.address_type != family.api_name() {
             continue;
         }
-        let svc_name =
-            sl.service_name.clone().or_else(|| sl.labels.get(LABEL_SERVICE_NAME).cloned()).unwrap_or_default();
+        let svc_name = sl
+            .service_name
+            .as_deref()
+            .or_else(|| sl.labels.get(LABEL_SERVICE_NAME).map(String::as_str))
+            .unwrap_or_default();
         if svc_name.is_empty() {
             warnings.push(ProxyError::new(
                 format!("{r}: no {LABEL_SERVICE_NAME} label; kube-proxy ignores the slice"),
@@ -563,8 +594,8 @@ pub(crate) fn prepare(
             ));
             continue;
         }
-        let by_name = slices_by_svc.entry((sl.namespace.clone(), svc_name)).or_default();
-        if by_name.insert(sl.name.clone(), sl).is_some() {
+        let by_name = slices_by_svc.entry((&sl.namespace, svc_name)).or_default();
+        if by_name.insert(&sl.name, (sl, ips)).is_some() {
             warnings
                 .push(ProxyError::new(format!("{r}: defined more than once; the last definition is used"), sl.span));
         }
@@ -592,7 +623,8 @@ pub(crate) fn prepare(
         }
     }
 
-    let mut ports = Vec::new();
+    // At least one port per Service.
+    let mut ports = Vec::with_capacity(svc_by_name.len());
     for s in svc_by_name.values() {
         let r = svc_ref(s);
         if let Some(l) = excluded_by_labels(&s.labels) {
@@ -731,12 +763,13 @@ pub(crate) fn prepare(
     // Endpoints per service port.
     let mut total_endpoints = 0;
     for sp in &mut ports {
-        let Some(by_name) = slices_by_svc.get(&(sp.namespace.clone(), sp.name.clone())) else {
+        let Some(by_name) = slices_by_svc.get(&(sp.namespace.as_str(), sp.name.as_str())) else {
             continue;
         };
         // Candidates in visiting order; duplicates resolved below.
-        let mut cands: Vec<Ep> = Vec::new();
-        for sl in by_name.values() {
+        // Usually one matching port per slice: sized for that, so the list is not regrown.
+        let mut cands: Vec<Ep> = Vec::with_capacity(by_name.values().map(|(sl, _)| sl.endpoints.len()).sum());
+        for &(sl, ips) in by_name.values() {
             let slice_name: Rc<str> = format!("{}/{}", sl.namespace, sl.name).into();
             for p in &sl.ports {
                 let Some(pname) = &p.name else { continue };
@@ -748,10 +781,9 @@ pub(crate) fn prepare(
                 if *pname != sp.port_name || proto != sp.protocol {
                     continue;
                 }
-                for e in &sl.endpoints {
-                    let Some(addr) = e.addresses.first() else { continue };
-                    let Some(ip) = Ip::parse_sloppy(addr) else { continue };
-                    let ip = ip.to_string();
+                for (e, ip) in sl.endpoints.iter().zip(ips) {
+                    let Some(ip) = ip else { continue };
+                    let ip = ip.to_text();
                     let id = join_host_port(&ip, pnum);
                     let is_local = !ctx.node_name.is_empty() && e.node_name.as_deref() == Some(ctx.node_name.as_str());
                     cands.push(Ep {
@@ -776,19 +808,17 @@ pub(crate) fn prepare(
         // terminating. The stable sort keeps visiting order within equal identities, and
         // the result is sorted byte-wise by identity (`byEndpoint`).
         cands.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut eps: Vec<Ep> = Vec::with_capacity(cands.len());
-        for e in cands {
-            if let Some(last) = eps.last_mut() {
-                if last.id == e.id {
-                    if !e.terminating {
-                        *last = e;
-                    }
-                    continue;
-                }
+        // `later` is dropped; when it wins, it is first swapped into the kept slot.
+        cands.dedup_by(|later, kept| {
+            if later.id != kept.id {
+                return false;
             }
-            eps.push(e);
-        }
-        sp.endpoints = eps;
+            if !later.terminating {
+                std::mem::swap(later, kept);
+            }
+            true
+        });
+        sp.endpoints = cands;
         total_endpoints += sp.endpoints.len();
     }
 

@@ -42,6 +42,13 @@ impl Default for AppProps {
     }
 }
 
+/// Write the typed text that is not in localStorage yet.
+fn save_input(unsaved: &std::cell::RefCell<Option<String>>) {
+    if let Some(text) = unsaved.borrow_mut().take() {
+        storage::set(storage::INPUT_KEY, &text);
+    }
+}
+
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let embed = *use_memo((), |_| EmbedMode::current());
@@ -61,6 +68,7 @@ pub fn app(props: &AppProps) -> Html {
         s
     });
     let timer = use_mut_ref(|| None::<Timeout>);
+    let unsaved = use_mut_ref(|| None::<String>);
     let fragment_live = use_mut_ref(|| props.from_fragment);
     let svg_ref = use_node_ref();
     let dispatcher = state.dispatcher();
@@ -165,18 +173,33 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // The typed text goes to localStorage with the debounced analysis, not at every keystroke
+    // (a large input made each key pay for a synchronous multi-megabyte write), and at once when
+    // the page is hidden or closed, so a reload still never loses it.
+    {
+        let unsaved = unsaved.clone();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::window(), "pagehide", move |_| save_input(&unsaved));
+            move || drop(listener)
+        });
+    }
     let on_input = {
         let d = dispatcher.clone();
         let timer = timer.clone();
         let fragment_live = fragment_live.clone();
+        let unsaved = unsaved.clone();
         Callback::from(move |text: String| {
-            storage::set(storage::INPUT_KEY, &text);
+            *unsaved.borrow_mut() = Some(text.clone());
             if std::mem::take(&mut *fragment_live.borrow_mut()) {
                 fragment::clear_location();
             }
             d.dispatch(Action::Edit(text));
             let d2 = d.clone();
-            *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || d2.dispatch(Action::Analyze)));
+            let unsaved = unsaved.clone();
+            *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
+                save_input(&unsaved);
+                d2.dispatch(Action::Analyze)
+            }));
         })
     };
     let on_cursor = {
@@ -353,7 +376,8 @@ pub fn app(props: &AppProps) -> Html {
                         <span id="editor-help" class="muted">{ "Analysed as you type; kept in this browser." }</span>
                     </div>
                     <Editor text={state.text.clone()} view={state.view.clone()} highlight={state.highlight.clone()}
-                        current_problem={state.current_problem} reveal={state.reveal} {on_input} {on_cursor} />
+                        current_problem={state.current_problem} reveal={state.reveal} load_seq={state.fit_seq}
+                        {on_input} {on_cursor} />
                     <Outline view={state.view.clone()} on_reveal={on_reveal.clone()} />
                 </section>
                 <section class="pane flow-pane" aria-labelledby="flow-title">

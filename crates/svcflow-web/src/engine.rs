@@ -95,6 +95,11 @@ impl View {
         self.sources.files.first().map(|f| f.text.as_str()).unwrap_or("")
     }
 
+    /// Where the lines of [`View::text`] start.
+    pub fn line_index(&self) -> Option<&svcflow_source::LineIndex> {
+        self.sources.files.first().map(|f| f.line_index())
+    }
+
     pub fn errors(&self) -> usize {
         self.problems.iter().filter(|d| !d.suppressed && d.severity == Severity::Error).count()
     }

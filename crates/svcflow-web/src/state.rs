@@ -139,7 +139,7 @@ impl AppState {
     pub fn new(text: &str, theme: Theme) -> AppState {
         AppState {
             text: Rc::from(text),
-            view: Rc::new(View::new(text)),
+            view: Rc::new(timed_view(text)),
             pending: false,
             tab: Tab::Problems,
             pane: Pane::Flow,

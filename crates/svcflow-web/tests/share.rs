@@ -52,7 +52,16 @@ async fn typing_keeps_the_text_in_storage() {
     let root = mount();
     tick().await;
     type_text(&root, "kind: Pod\nmetadata:\n  name: kept\n");
-    assert_eq!(storage::get(storage::INPUT_KEY).as_deref(), Some("kind: Pod\nmetadata:\n  name: kept\n"));
+    // Saved with the debounced analysis…
+    wait_for("the text saved", || {
+        storage::get(storage::INPUT_KEY).as_deref() == Some("kind: Pod\nmetadata:\n  name: kept\n")
+    })
+    .await;
+    // …and at once when the page goes away before that.
+    type_text(&root, "kind: Pod\nmetadata:\n  name: at-once\n");
+    assert_ne!(storage::get(storage::INPUT_KEY).as_deref(), Some("kind: Pod\nmetadata:\n  name: at-once\n"));
+    gloo::utils::window().dispatch_event(&web_sys::Event::new("pagehide").unwrap()).unwrap();
+    assert_eq!(storage::get(storage::INPUT_KEY).as_deref(), Some("kind: Pod\nmetadata:\n  name: at-once\n"));
 }
 
 #[wasm_bindgen_test]

@@ -270,3 +270,36 @@ async fn zoom_keys_and_buttons_change_the_view() {
     tick().await;
     assert_eq!(viewport.get_attribute("transform").unwrap(), before);
 }
+
+/// A long input: the gutter and the overlay hold only the lines near the visible part, and
+/// follow the textarea when it scrolls (with all the lines, pasting a 30 MB file took a minute).
+#[wasm_bindgen_test]
+async fn editor_holds_only_the_lines_near_the_view() {
+    let root = mount();
+    tick().await;
+    let mut text: String = (1..=6000).map(|i| format!("# line {i}\n")).collect();
+    text.push_str("apiVersion: v1\nkind: Service\nmetadata:\n  name: Bad_Name\nspec:\n  ports:\n    - port: 80\n");
+    type_text(&root, &text);
+    wait_for("the long input analysed", || text_of(&root, ".count-objects").starts_with("1 object")).await;
+    let overlay = root.query_selector(".editor-overlay").unwrap().unwrap();
+    let shown = overlay.text_content().unwrap();
+    assert!(shown.contains("# line 1\n") && !shown.contains("# line 6000\n"), "overlay holds the top lines only");
+    assert!(shown.len() < text.len() / 4, "{} of {} bytes in the overlay", shown.len(), text.len());
+    let numbers = text_of(&root, ".gutter-numbers");
+    assert!(numbers.starts_with("1\n2\n") && !numbers.contains("\n6003\n"), "gutter holds the top lines only");
+
+    // Scroll to the end: the last lines, the problem's mark and its gutter icon come in.
+    let area = textarea(&root);
+    // The page's stylesheet (not loaded here) gives the editor 20 px lines (`--editor-line`).
+    area.set_attribute("style", "line-height:20px;font-size:13px;height:400px;padding:8px 10px").unwrap();
+    area.set_scroll_top(10_000_000);
+    area.dispatch_event(&web_sys::Event::new("scroll").unwrap()).unwrap();
+    wait_for("the end of the text in the overlay", || {
+        overlay.text_content().unwrap_or_default().contains("# line 6000\n")
+    })
+    .await;
+    assert!(text_of(&root, ".gutter-numbers").contains("\n6004\n"));
+    assert!(!overlay.text_content().unwrap().contains("# line 1\n"));
+    assert!(text_of(&root, ".editor-overlay .mark-error").contains("Bad_Name"), "the problem is marked in the overlay");
+    assert!(root.query_selector(".gutter-mark.sev-error").unwrap().is_some(), "gutter icon of the problem");
+}

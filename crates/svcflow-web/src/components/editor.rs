@@ -16,6 +16,33 @@ pub const EDITOR_ID: &str = "svcflow-editor";
 pub const LINE_HEIGHT: f64 = 20.0;
 /// Must equal the editor's top padding.
 pub const PAD_TOP: f64 = 8.0;
+/// The gutter and the overlay hold only the lines near the visible ones (a 30 MB input has a
+/// million lines; laying them all out twice made pasting it take a minute): the visible lines
+/// plus this many above and below, in steps of `WINDOW_STEP` so that scrolling re-renders rarely.
+const WINDOW_MARGIN: u32 = 150;
+const WINDOW_STEP: u32 = 100;
+
+/// The 1-based lines `first..=last` that the gutter and the overlay hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineWindow {
+    pub first: u32,
+    pub last: u32,
+}
+
+impl LineWindow {
+    /// The window around a viewport scrolled `scroll_top` pixels down, `height` pixels high.
+    pub fn around(scroll_top: f64, height: f64) -> LineWindow {
+        let top = (scroll_top / LINE_HEIGHT).max(0.0) as u32;
+        let bottom = ((scroll_top + height.max(0.0)) / LINE_HEIGHT).ceil() as u32;
+        let first = top.saturating_sub(WINDOW_MARGIN) / WINDOW_STEP * WINDOW_STEP + 1;
+        let last = (bottom + WINDOW_MARGIN).div_ceil(WINDOW_STEP) * WINDOW_STEP;
+        LineWindow { first, last }
+    }
+
+    fn of(area: &HtmlTextAreaElement) -> LineWindow {
+        LineWindow::around(area.scroll_top() as f64, area.client_height() as f64)
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
@@ -24,6 +51,10 @@ pub struct EditorProps {
     pub highlight: Rc<Vec<Span>>,
     pub current_problem: Option<usize>,
     pub reveal: Option<Reveal>,
+    /// Bumped when the text was replaced from outside (an example, a link): only then is the
+    /// textarea's value set from `text`. While the user types, the textarea owns its value, so a
+    /// keystroke does not copy the whole text back and forth.
+    pub load_seq: u32,
     pub on_input: Callback<String>,
     /// Selection moved: byte offsets `start..end` into the current text.
     pub on_cursor: Callback<(u32, u32)>,
@@ -110,12 +141,14 @@ pub fn editor(props: &EditorProps) -> Html {
     let area_ref = use_node_ref();
     let overlay_ref = use_node_ref();
     let gutter_ref = use_node_ref();
+    let window = use_state_eq(|| LineWindow::around(0.0, 1200.0));
 
     // Select / reveal a span on request (a problem or a node was chosen).
     {
         let area_ref = area_ref.clone();
         let overlay_ref = overlay_ref.clone();
         let gutter_ref = gutter_ref.clone();
+        let window = window.clone();
         use_effect_with(props.reveal, move |reveal| {
             if let (Some(r), Some(area)) = (reveal, textarea(&area_ref)) {
                 let text = area.value();
@@ -135,6 +168,7 @@ pub fn editor(props: &EditorProps) -> Html {
                 if !r.focus {
                     area.set_scroll_left(0);
                 }
+                window.set(LineWindow::of(&area));
                 sync_scroll(&area, &overlay_ref, &gutter_ref);
             }
         });
@@ -188,88 +222,83 @@ pub fn editor(props: &EditorProps) -> Html {
     let onscroll = {
         let overlay_ref = overlay_ref.clone();
         let gutter_ref = gutter_ref.clone();
+        let window = window.clone();
         Callback::from(move |e: Event| {
             let area: HtmlTextAreaElement = e.target_unchecked_into();
+            window.set(LineWindow::of(&area));
             sync_scroll(&area, &overlay_ref, &gutter_ref);
         })
     };
-
-    let text: &str = &props.text;
-    let index = LineIndex::new(text);
-    let lines = index.line_count();
-
-    // Problem ranges (the analysed text's spans; while an edit waits for analysis they may be
-    // off by the few characters typed since, and are clamped).
-    let view = &props.view;
-    let mut marks: Vec<(usize, usize, &str)> = Vec::new();
-    let mut gutter_marks: Vec<(u32, Severity, String)> = Vec::new();
-    for (i, d) in view.problems.iter().enumerate().filter(|(_, d)| !d.suppressed && d.primary.span.source == 0) {
-        let sp = d.primary.span;
-        let class = match (d.severity, props.current_problem == Some(i)) {
-            (Severity::Error, false) => "mark-error",
-            (Severity::Error, true) => "mark-error mark-current",
-            (Severity::Warning, false) => "mark-warning",
-            (Severity::Warning, true) => "mark-warning mark-current",
-        };
-        marks.push((sp.start as usize, sp.end as usize, class));
-        let line = index.line_of((sp.start as usize).min(text.len()) as u32);
-        match gutter_marks.iter_mut().find(|(l, _, _)| *l == line) {
-            Some(g) => {
-                g.1 = g.1.max(d.severity);
-                g.2.push('\n');
-                g.2.push_str(&d.message);
+    // The new lines are in the DOM: scroll the gutter and the overlay along again.
+    {
+        let area_ref = area_ref.clone();
+        let overlay_ref = overlay_ref.clone();
+        let gutter_ref = gutter_ref.clone();
+        use_effect_with(*window, move |_| {
+            if let Some(area) = textarea(&area_ref) {
+                sync_scroll(&area, &overlay_ref, &gutter_ref);
             }
-            None => gutter_marks.push((line, d.severity, d.message.clone())),
+        });
+    }
+
+    // Text set from outside (and at mount): put it into the textarea.
+    {
+        let area_ref = area_ref.clone();
+        let text = props.text.clone();
+        use_effect_with(props.load_seq, move |_| {
+            if let Some(area) = textarea(&area_ref) {
+                if area.value() != *text {
+                    area.set_value(&text);
+                }
+            }
+        });
+    }
+
+    // The line numbers follow the live text; they are rebuilt only when its line count changes.
+    let lines = props.text.bytes().filter(|&b| b == b'\n').count() as u32 + 1;
+    let numbers = use_memo((lines, *window), |&(lines, w)| {
+        let last = w.last.min(lines);
+        let mut numbers = String::with_capacity((last + 1 - w.first.min(last + 1)) as usize * 6);
+        for n in w.first..=last {
+            numbers.push_str(&n.to_string());
+            numbers.push('\n');
         }
-    }
-    let segs = segments(text, &marks);
-    let bands: Vec<(u32, u32)> = props
-        .highlight
-        .iter()
-        .map(|sp| {
-            let a = index.line_of((sp.start as usize).min(text.len()) as u32);
-            let end = (sp.end.max(sp.start + 1) - 1).min(text.len() as u32);
-            (a, index.line_of(end).max(a))
-        })
-        .collect();
+        // Room to scroll as far as the textarea (its scrollbar makes it scroll further).
+        numbers.push_str("\n\n");
+        let above = format!("height:{}px", (w.first - 1) as f64 * LINE_HEIGHT);
+        let below = format!("height:{}px", lines.saturating_sub(last) as f64 * LINE_HEIGHT);
+        (AttrValue::from(numbers), AttrValue::from(above), AttrValue::from(below))
+    });
 
-    let mut numbers = String::with_capacity(lines as usize * 4);
-    for n in 1..=lines {
-        numbers.push_str(&n.to_string());
-        numbers.push('\n');
-    }
-    // Room to scroll as far as the textarea (its scrollbar makes it scroll further).
-    numbers.push_str("\n\n");
-
+    // The marks (problems, highlighted lines) are spans of the analysed text, so the overlay shows
+    // that text and is rebuilt only when the analysis, the highlight or the chosen problem change,
+    // not at every keystroke (with a large input, re-laying out the overlay per key was the cost
+    // of typing). Until the next analysis the overlay may lag the few characters typed since.
+    let marks_key = (
+        Rc::as_ptr(&props.view) as *const () as usize,
+        Rc::as_ptr(&props.highlight) as *const () as usize,
+        props.current_problem,
+        *window,
+    );
+    let overlay = {
+        let view = props.view.clone();
+        let highlight = props.highlight.clone();
+        let current_problem = props.current_problem;
+        use_memo(marks_key, move |&(_, _, _, w)| overlay_html(&view, &highlight, current_problem, w))
+    };
     html! {
         <div class="editor-wrap">
             <div class="gutter" ref={gutter_ref} aria-hidden="true">
                 <div class="gutter-inner">
-                    <pre class="gutter-numbers">{ numbers }</pre>
-                    { for gutter_marks.iter().map(|(line, sev, msg)| {
-                        let (icon, class) = match sev {
-                            Severity::Error => ("✖", "gutter-mark sev-error"),
-                            Severity::Warning => ("⚠", "gutter-mark sev-warning"),
-                        };
-                        let top = format!("top:{:.0}px", PAD_TOP + (*line as f64 - 1.0) * LINE_HEIGHT);
-                        html! { <span class={class} style={top} title={msg.clone()}>{ icon }</span> }
-                    }) }
+                    <div style={numbers.1.clone()}></div>
+                    <pre class="gutter-numbers">{ numbers.0.clone() }</pre>
+                    <div style={numbers.2.clone()}></div>
+                    { overlay.gutter.clone() }
                 </div>
             </div>
             <div class="editor-stack">
                 <pre class="editor-overlay" ref={overlay_ref} aria-hidden="true">
-                    { for bands.iter().map(|(a, b)| {
-                        let style = format!(
-                            "top:{:.0}px;height:{:.0}px",
-                            PAD_TOP + (*a as f64 - 1.0) * LINE_HEIGHT,
-                            (*b - *a + 1) as f64 * LINE_HEIGHT
-                        );
-                        html! { <span class="band" {style}></span> }
-                    }) }
-                    { for segs.iter().map(|s| {
-                        let t = text[s.start..s.end].to_string();
-                        if s.class.is_empty() { html! { t } } else { html! { <span class={s.class.clone()}>{ t }</span> } }
-                    }) }
+                    { overlay.text.clone() }
                     { "\n\n\n" }
                 </pre>
                 <textarea
@@ -281,7 +310,6 @@ pub fn editor(props: &EditorProps) -> Html {
                     autocapitalize="off"
                     wrap="off"
                     aria-describedby="editor-help"
-                    value={AttrValue::from(props.text.clone())}
                     {oninput}
                     {onkeyup}
                     {onclick}
@@ -291,6 +319,99 @@ pub fn editor(props: &EditorProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// The overlay's content for one analysis: the gutter's problem icons, and the analysed text cut
+/// into runs at the problem ranges, with the highlighted lines as bands behind it.
+struct Overlay {
+    gutter: Html,
+    text: Html,
+}
+
+fn overlay_html(view: &View, highlight: &[Span], current_problem: Option<usize>, window: LineWindow) -> Overlay {
+    let text = view.text();
+    let fallback;
+    let index = match view.line_index() {
+        Some(index) => index,
+        None => {
+            fallback = LineIndex::new(text);
+            &fallback
+        }
+    };
+    let lines = index.line_count();
+    let last = window.last.min(lines);
+    let first = window.first.min(last);
+    // The text of the window's lines, and where it sits in the whole text.
+    let from = index.line_start(first) as usize;
+    let to = if last >= lines { text.len() } else { index.line_start(last + 1) as usize };
+    let in_window = |line: u32| first <= line && line <= last;
+    let mut marks: Vec<(usize, usize, &str)> = Vec::new();
+    let mut gutter_marks: Vec<(u32, Severity, String)> = Vec::new();
+    for (i, d) in view.problems.iter().enumerate().filter(|(_, d)| !d.suppressed && d.primary.span.source == 0) {
+        let sp = d.primary.span;
+        let class = match (d.severity, current_problem == Some(i)) {
+            (Severity::Error, false) => "mark-error",
+            (Severity::Error, true) => "mark-error mark-current",
+            (Severity::Warning, false) => "mark-warning",
+            (Severity::Warning, true) => "mark-warning mark-current",
+        };
+        let (start, end) = (sp.start as usize, sp.end as usize);
+        if end >= from && start <= to {
+            marks.push((start.max(from) - from, end.clamp(from, to) - from, class));
+        }
+        let line = index.line_of((sp.start as usize).min(text.len()) as u32);
+        if !in_window(line) {
+            continue;
+        }
+        match gutter_marks.iter_mut().find(|(l, _, _)| *l == line) {
+            Some(g) => {
+                g.1 = g.1.max(d.severity);
+                g.2.push('\n');
+                g.2.push_str(&d.message);
+            }
+            None => gutter_marks.push((line, d.severity, d.message.clone())),
+        }
+    }
+    let shown = &text[from..to];
+    let segs = segments(shown, &marks);
+    let bands: Vec<(u32, u32)> = highlight
+        .iter()
+        .map(|sp| {
+            let a = index.line_of((sp.start as usize).min(text.len()) as u32);
+            let end = (sp.end.max(sp.start + 1) - 1).min(text.len() as u32);
+            (a, index.line_of(end).max(a))
+        })
+        .filter(|&(a, b)| a <= last && b >= first)
+        .collect();
+    let above = format!("display:block;height:{}px", (first.max(1) - 1) as f64 * LINE_HEIGHT);
+    let gutter = html! {
+        { for gutter_marks.iter().map(|(line, sev, msg)| {
+            let (icon, class) = match sev {
+                Severity::Error => ("✖", "gutter-mark sev-error"),
+                Severity::Warning => ("⚠", "gutter-mark sev-warning"),
+            };
+            let top = format!("top:{:.0}px", PAD_TOP + (*line as f64 - 1.0) * LINE_HEIGHT);
+            html! { <span class={class} style={top} title={msg.clone()}>{ icon }</span> }
+        }) }
+    };
+    let text = html! {
+        <>
+            { for bands.iter().map(|(a, b)| {
+                let style = format!(
+                    "top:{:.0}px;height:{:.0}px",
+                    PAD_TOP + (*a as f64 - 1.0) * LINE_HEIGHT,
+                    (*b - *a + 1) as f64 * LINE_HEIGHT
+                );
+                html! { <span class="band" {style}></span> }
+            }) }
+            <span style={above}></span>
+            { for segs.iter().map(|s| {
+                let t = shown[s.start..s.end].to_string();
+                if s.class.is_empty() { html! { t } } else { html! { <span class={s.class.clone()}>{ t }</span> } }
+            }) }
+        </>
+    };
+    Overlay { gutter, text }
 }
 
 #[cfg(test)]

@@ -11,14 +11,18 @@ pub struct OutlineProps {
     pub on_reveal: Callback<Span>,
 }
 
+/// The list stops here: tens of thousands of rows cost seconds to render and help nobody.
+pub const MAX_ROWS: usize = 2000;
+
 #[function_component(Outline)]
 pub fn outline(props: &OutlineProps) -> Html {
     let objects = &props.view.objects;
+    let hidden = objects.len().saturating_sub(MAX_ROWS);
     html! {
         <details class="outline">
             <summary>{ format!("Objects ({})", objects.len()) }</summary>
             <ul class="object-list">
-                { for objects.iter().map(|o| {
+                { for objects.iter().take(MAX_ROWS).map(|o| {
                     let span = o.span;
                     let on_reveal = props.on_reveal.clone();
                     html! {
@@ -32,6 +36,9 @@ pub fn outline(props: &OutlineProps) -> Html {
                         </li>
                     }
                 }) }
+                if hidden > 0 {
+                    <li class="object-more">{ format!("… and {hidden} more (the diagram and the Problems tab have them all)") }</li>
+                }
             </ul>
         </details>
     }
