@@ -14,8 +14,13 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 [ "${SKIP_JS:-0}" = 1 ] || scripts/build-js.sh
 if [ "$SVCFLOW_SMALL_STD" = 1 ]; then
-  export RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
+  export RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=-Zlocation-detail=none CARGO_TARGET_DIR=$PWD/target/small-std
+  # std's `optimize_for_size` feature, where this std has it (rustup's, or Debian's rust-web-src)
+  if grep -qs '^optimize_for_size' "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std/Cargo.toml" \
+     /usr/lib/rustlib/src/rust/library/std/Cargo.toml; then
+    export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
+  fi
 else
   echo "build.sh: std's sources are missing: building with the prebuilt std (bigger wasm)" >&2
 fi
