@@ -8,7 +8,7 @@
 //   - keystroke (sizes up to 2,000): one real key typed at the end of that text → diagram of the
 //     new text in the DOM; reported with the debounce taken out (analysis + render), and whole.
 // Medians over RUNS keystrokes (default 7). Prints a Markdown table; BENCHMARKS.md keeps them.
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.mjs";
 import { cpus, loadavg } from "node:os";
 import { serve } from "./serve.mjs";
 import { generate } from "../../scripts/manifests.mjs";
@@ -18,11 +18,7 @@ const sizes = rest.length ? rest.map(Number) : [200, 2000, 50000];
 const runs = Number(process.env.RUNS ?? 7);
 const DEBOUNCE_MS = 150; // crates/svcflow-web/src/app.rs
 const { server, origin } = await serve(dist);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(1)} ms`);

@@ -4,17 +4,13 @@
 // console error, page error, or request that leaves the origin.
 // Writes target/e2e/app.png (1400×900), app-wide.png, app-narrow.png, app-dark.png and the
 // exported files target/e2e/export-* (look at them).
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.mjs";
 import { mkdir, readFile } from "node:fs/promises";
 import { serve } from "./serve.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const { server, origin } = await serve(dist);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const problems = [];
 const check = (ok, what) => { if (!ok) problems.push(what); };
 

@@ -10,7 +10,7 @@
 // refused without a request), the yaml property, tabs, theme and height, and that text from the
 // YAML never becomes markup. Everywhere: no console error, no page error, no request that leaves
 // the origin. Writes target/e2e/embed.png (the demo page) and target/e2e/embed-test.png.
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.mjs";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile, copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -65,11 +65,7 @@ spec:
 </body></html>`);
 
 const { server, origin } = await serve(site);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const problems = [];
 const check = (ok, what) => { if (!ok) problems.push(what); };
 const requests = [];

@@ -1,7 +1,7 @@
 // The iframe view mode of the built app: `index.html?embed=1` hides the editor, shows the
 // diagram and the chosen inspector tab, takes YAML from the host by postMessage, and posts its
 // content height to the parent. Usage: node tests/e2e/iframe-check.mjs dist
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.mjs";
 import { writeFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { serve } from "./serve.mjs";
@@ -12,11 +12,7 @@ await writeFile(host, `<!doctype html><meta charset="utf-8"><title>host</title><
 <iframe id="f" src="index.html?embed=1&tab=dns&theme=dark" style="width:1000px;height:600px;border:0"></iframe>
 <script>window.heights=[];addEventListener("message",e=>{if(e.data&&e.data.type==="svcflow:height")heights.push(e.data.height)});</script>`);
 const { server, origin } = await serve(dist);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const problems = [];
 try {
   const page = await browser.newPage();

@@ -1,16 +1,12 @@
 // Browser security of the built app: hostile names in the YAML (script tags, event-handler
 // attributes, SVG payloads) are rendered as text and never execute; the page carries a
 // Content-Security-Policy; no request leaves the page after load. Usage: node security-check.mjs dist
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.mjs";
 import { serve } from "./serve.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const { server, origin } = await serve(dist);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const hostile = `apiVersion: v1
 kind: Service
 metadata:
