@@ -49,6 +49,13 @@ fn save_input(unsaved: &std::cell::RefCell<Option<String>>) {
     }
 }
 
+/// Keep a text that replaces the editor's (a link, an example, the restored text): typing not
+/// saved yet is dropped, so the debounce timer cannot write it over the new text later.
+fn store_input(unsaved: &std::cell::RefCell<Option<String>>, text: &str) {
+    unsaved.borrow_mut().take();
+    storage::set(storage::INPUT_KEY, text);
+}
+
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let embed = *use_memo((), |_| EmbedMode::current());
@@ -122,11 +129,12 @@ pub fn app(props: &AppProps) -> Html {
     {
         let d = dispatcher.clone();
         let fragment_live = fragment_live.clone();
+        let unsaved = unsaved.clone();
         use_effect_with((), move |_| {
             let listener =
                 EventListener::new(&gloo::utils::window(), "hashchange", move |_| match fragment::read_location() {
                     Some(Ok(text)) => {
-                        storage::set(storage::INPUT_KEY, &text);
+                        store_input(&unsaved, &text);
                         *fragment_live.borrow_mut() = true;
                         d.dispatch(Action::Load {
                             text,
@@ -214,6 +222,7 @@ pub fn app(props: &AppProps) -> Html {
         let d = dispatcher.clone();
         let current = state.text.clone();
         let fragment_live = fragment_live.clone();
+        let unsaved = unsaved.clone();
         Callback::from(move |i: usize| {
             let Some(ex) = EXAMPLES.get(i) else { return };
             // Keep the user's own text (not an example) so it can be restored.
@@ -221,7 +230,7 @@ pub fn app(props: &AppProps) -> Html {
             if custom {
                 storage::set(storage::PREVIOUS_KEY, &current);
             }
-            storage::set(storage::INPUT_KEY, ex.text);
+            store_input(&unsaved, ex.text);
             if std::mem::take(&mut *fragment_live.borrow_mut()) {
                 fragment::clear_location();
             }
@@ -235,9 +244,10 @@ pub fn app(props: &AppProps) -> Html {
     };
     let on_restore = {
         let d = dispatcher.clone();
+        let unsaved = unsaved.clone();
         Callback::from(move |_| {
             if let Some(text) = storage::get(storage::PREVIOUS_KEY) {
-                storage::set(storage::INPUT_KEY, &text);
+                store_input(&unsaved, &text);
                 storage::remove(storage::PREVIOUS_KEY);
                 d.dispatch(Action::Load {
                     text,

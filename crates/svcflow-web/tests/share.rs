@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use svcflow_web::infra::{download, fragment, panic, storage, theme};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -62,6 +63,23 @@ async fn typing_keeps_the_text_in_storage() {
     assert_ne!(storage::get(storage::INPUT_KEY).as_deref(), Some("kind: Pod\nmetadata:\n  name: at-once\n"));
     gloo::utils::window().dispatch_event(&web_sys::Event::new("pagehide").unwrap()).unwrap();
     assert_eq!(storage::get(storage::INPUT_KEY).as_deref(), Some("kind: Pod\nmetadata:\n  name: at-once\n"));
+}
+
+/// An example chosen while typing is still unsaved: the example is what stays stored, the
+/// debounce timer does not write the typed text over it afterwards.
+#[wasm_bindgen_test]
+async fn an_example_chosen_right_after_typing_stays_stored() {
+    let root = mount();
+    tick().await;
+    type_text(&root, "kind: Pod\nmetadata:\n  name: typed\n");
+    let select: web_sys::HtmlSelectElement =
+        root.query_selector(".toolbar select").unwrap().unwrap().dyn_into().unwrap();
+    select.set_value("1");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    sleep(400).await;
+    let example = svcflow_web::examples::EXAMPLES[1].text;
+    assert_eq!(storage::get(storage::INPUT_KEY).as_deref(), Some(example));
+    assert_eq!(textarea(&root).value(), example);
 }
 
 #[wasm_bindgen_test]

@@ -6,7 +6,7 @@ use crate::state::Reveal;
 use gloo::events::EventListener;
 use std::rc::Rc;
 use svcflow_core::{Severity, Span};
-use svcflow_source::{byte_offset_of_utf16, utf16_index_of_byte, LineIndex};
+use svcflow_source::{byte_offset_of_utf16, utf16_index_of_byte};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -330,13 +330,9 @@ struct Overlay {
 
 fn overlay_html(view: &View, highlight: &[Span], current_problem: Option<usize>, window: LineWindow) -> Overlay {
     let text = view.text();
-    let fallback;
-    let index = match view.line_index() {
-        Some(index) => index,
-        None => {
-            fallback = LineIndex::new(text);
-            &fallback
-        }
+    // A view always has its one source; without it there is nothing to mark.
+    let Some(index) = view.line_index() else {
+        return Overlay { gutter: Html::default(), text: Html::default() };
     };
     let lines = index.line_count();
     let last = window.last.min(lines);
