@@ -17,7 +17,8 @@ step "native tests"
 cargo test --workspace --quiet
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"
-wasm-pack test --headless --chrome crates/svcflow-web
+# inline-rules: the rules are computed in the test wasm (its page has no embed/pkg/ to import)
+wasm-pack test --headless --chrome crates/svcflow-web --features inline-rules
 
 step "browser tests of the JS package (wasm-bindgen-test in headless Chromium)"
 wasm-pack test --headless --chrome crates/svcflow-js

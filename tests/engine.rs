@@ -79,3 +79,31 @@ fn default_namespace_is_overridable() {
     let a = analyze(&Sources::single("a", "kind: Service\nmetadata:\n  name: x\n"), &options);
     assert_eq!(a.objects[0].reference(), "Service/team-a/x");
 }
+
+/// The browser's diagram (kube-proxy's chain summary only, no rule text) is the same graph, in
+/// the same layout, with the same explanation, as the full generator's, for every fixture and
+/// for a generated cluster.
+#[test]
+fn diagram_without_rules_equals_the_full_flow_view() {
+    use svcflow_core::flow;
+    use svcflow_core::kube_proxy::ProxyFlags;
+    let mut inputs: Vec<(String, String)> = fixtures("engine")
+        .into_iter()
+        .chain(fixtures("kube-proxy"))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    inputs.push(("generated".into(), svcflow_tests::generate_manifests(300)));
+    for (name, text) in inputs {
+        let a = analyze(&Sources::single(&name, &text), &Options::default());
+        let full = a.flow_view(&ProxyFlags::default());
+        let diagram = a.diagram(&ProxyFlags::default());
+        let full_summaries = full.iptables.as_ref().ok().map(|o| o.services.as_slice());
+        let summaries = diagram.proxy.as_ref().ok().map(|o| o.services.as_slice());
+        assert_eq!(summaries, full_summaries, "{name}");
+        assert_eq!(diagram.proxy.as_ref().err(), full.iptables.as_ref().err(), "{name}");
+        assert_eq!(flow::to_mermaid(&diagram.graph), flow::to_mermaid(&full.graph), "{name}");
+        assert_eq!(format!("{:?}", diagram.layout), format!("{:?}", full.layout), "{name}");
+        assert_eq!(flow::explain(&a, summaries), flow::explain(&a, full_summaries), "{name}");
+    }
+}

@@ -25,7 +25,7 @@ fn analyze_regressions() {
         let a = analyze(&Sources::single(&name, text.as_ref()), &Options::default());
         let view = a.flow_view(&ProxyFlags::default());
         let _ = svcflow_core::flow::to_mermaid(&view.graph);
-        let _ = svcflow_core::flow::explain(&a, view.iptables.as_ref().ok());
+        let _ = svcflow_core::flow::explain(&a, view.iptables.as_ref().ok().map(|o| o.services.as_slice()));
     }
 }
 

@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let a = analyze(&sources, &Options::default());
     let view = a.flow_view(&ProxyFlags::default());
     let _ = svcflow_core::flow::to_mermaid(&view.graph);
-    let _ = svcflow_core::flow::explain(&a, view.iptables.as_ref().ok());
+    let _ = svcflow_core::flow::explain(&a, view.iptables.as_ref().ok().map(|o| o.services.as_slice()));
     for s in a.services.iter().take(3) {
         let _ = a.resolve_dns(&s.name, "default");
     }

@@ -11,7 +11,7 @@ use petgraph::visit::EdgeRef;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write;
-use svcflow_proxy::{IptablesOutput, ServicePortSummary};
+use svcflow_proxy::ServicePortSummary;
 use svcflow_source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -119,14 +119,14 @@ impl Builder<'_> {
     }
 }
 
-/// Build the flow graph. `proxy` is kube-proxy's output for this input (chain names and
-/// probabilities); without it the chain lanes stay empty.
-pub fn build(analysis: &Analysis, proxy: Option<&IptablesOutput>) -> FlowGraph {
+/// Build the flow graph. `proxy` is kube-proxy's per-service-port summary for this input
+/// (chain names and probabilities: `IptablesOutput::services` or `ProxySummary::services`);
+/// without it the chain lanes stay empty.
+pub fn build(analysis: &Analysis, proxy: Option<&[ServicePortSummary]>) -> FlowGraph {
     let mut b = Builder { g: DiGraph::new(), ids: HashMap::new(), analysis };
     let summaries: HashMap<(String, String, String, String), &ServicePortSummary> = proxy
         .map(|p| {
-            p.services
-                .iter()
+            p.iter()
                 .map(|s| ((s.namespace.clone(), s.name.clone(), s.port_name.clone(), s.protocol.clone()), s))
                 .collect()
         })
@@ -585,7 +585,7 @@ pub fn to_dot(flow: &FlowGraph) -> String {
 }
 
 /// Plain numbered sentences describing the flow (the Explain tab; also read by screen readers).
-pub fn explain(analysis: &Analysis, proxy: Option<&IptablesOutput>) -> Vec<String> {
+pub fn explain(analysis: &Analysis, proxy: Option<&[ServicePortSummary]>) -> Vec<String> {
     let mut out = Vec::new();
     for s in &analysis.services {
         let fqdn = format!("{}.{}.svc.{}", s.name, s.namespace, analysis.cluster_domain);
@@ -606,7 +606,7 @@ pub fn explain(analysis: &Analysis, proxy: Option<&IptablesOutput>) -> Vec<Strin
         out.push(format!("A client that looks up {fqdn} gets the ClusterIP {ip} ({} Service).", s.type_));
         for p in &s.ports {
             let sum = proxy.and_then(|x| {
-                x.services.iter().find(|y| {
+                x.iter().find(|y| {
                     y.namespace == s.namespace && y.name == s.name && y.port_name == p.name && y.protocol == p.protocol
                 })
             });

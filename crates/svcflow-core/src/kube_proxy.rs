@@ -9,7 +9,8 @@ use crate::Analysis;
 use std::collections::BTreeMap;
 pub use svcflow_proxy::IpFamily;
 pub use svcflow_proxy::{
-    generate_iptables, generate_ipvs, generate_nftables, normalize_iptables, IptablesOutput, ProxyError,
+    generate_iptables, generate_ipvs, generate_nftables, normalize_iptables, Chain, ChainKind, IptablesOutput, ProxyError,
+    ProxySummary, Rule, Table,
 };
 use svcflow_proxy::{
     DetectLocalMode, ProxyConfig, ProxyEndpoint, ProxyEndpointPort, ProxyEndpointSlice, ProxyLbIngress, ProxyService,
@@ -380,6 +381,73 @@ fn check_bit(v: i64) -> Result<u32, ProxyError> {
     } else {
         Err(ProxyError::new(format!("--iptables-masquerade-bit must be between 0 and 31, got {v}"), None))
     }
+}
+
+/// kube-proxy's chains per service port for an analysis, without the rules
+/// ([`svcflow_proxy::summarize_iptables`]).
+pub fn summary(analysis: &Analysis, flags: &ProxyFlags) -> Result<svcflow_proxy::ProxySummary, ProxyError> {
+    let input = proxy_input(analysis, flags)?;
+    svcflow_proxy::summarize_iptables(&input.services, &input.slices, &input.config)
+}
+
+/// The modes kube-proxy runs in (`--proxy-mode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProxyMode {
+    Iptables,
+    Nftables,
+    Ipvs,
+}
+
+impl ProxyMode {
+    pub const ALL: [ProxyMode; 3] = [ProxyMode::Iptables, ProxyMode::Nftables, ProxyMode::Ipvs];
+
+    /// The `--proxy-mode` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProxyMode::Iptables => "iptables",
+            ProxyMode::Nftables => "nftables",
+            ProxyMode::Ipvs => "ipvs",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ProxyMode> {
+        ProxyMode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// kube-proxy's rules for an analysis in one mode: the iptables output (text, rules and chains
+/// with provenance), or the nftables / IPVS text alone.
+pub fn rules(analysis: &Analysis, flags: &ProxyFlags, mode: ProxyMode) -> Result<ProxyRules, ProxyError> {
+    if mode == ProxyMode::Iptables {
+        let out = iptables(analysis, flags)?;
+        return Ok(ProxyRules { text: out.text, rules: out.rules, chains: out.chains });
+    }
+    let input = proxy_input(analysis, flags)?;
+    let text = if mode == ProxyMode::Nftables {
+        generate_nftables(&input.services, &input.slices, &input.config)
+    } else {
+        generate_ipvs(&input.services, &input.slices, &input.config)
+    }?;
+    Ok(ProxyRules { text, rules: Vec::new(), chains: Vec::new() })
+}
+
+/// A refusal as the JS package and the browser show it: "line 12, column 9: <message>".
+pub fn describe_error(sources: &crate::Sources, e: &ProxyError) -> String {
+    match e.span {
+        Some(span) => {
+            let lc = sources.line_col(span);
+            format!("line {}, column {}: {}", lc.line, lc.column, e.message)
+        }
+        None => e.message.clone(),
+    }
+}
+
+/// See [`rules`]: `rules` and `chains` are empty except in iptables mode.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProxyRules {
+    pub text: String,
+    pub rules: Vec<svcflow_proxy::Rule>,
+    pub chains: Vec<svcflow_proxy::Chain>,
 }
 
 /// kube-proxy's iptables output for an analysis.

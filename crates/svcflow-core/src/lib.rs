@@ -125,12 +125,29 @@ pub struct FlowView {
     pub layout: flow::Layout,
 }
 
+/// The flow graph, its layout and kube-proxy's chain summary (see [`Analysis::diagram`]).
+pub struct Diagram {
+    /// kube-proxy's chains per service port, or why it refuses the input (a bad IP in a manifest).
+    pub proxy: Result<svcflow_proxy::ProxySummary, svcflow_proxy::ProxyError>,
+    pub graph: flow::FlowGraph,
+    pub layout: flow::Layout,
+}
+
 impl Analysis {
     /// The flow graph with kube-proxy's chains (default node settings unless flags say otherwise).
     pub fn flow_view(&self, flags: &kube_proxy::ProxyFlags) -> FlowView {
         let iptables = kube_proxy::iptables(self, flags);
-        let graph = flow::build(self, iptables.as_ref().ok());
+        let graph = flow::build(self, iptables.as_ref().ok().map(|o| o.services.as_slice()));
         let layout = flow::layout(&graph);
         FlowView { iptables, graph, layout }
+    }
+
+    /// [`Analysis::flow_view`] without kube-proxy's rule text: only the chain summary the
+    /// diagram shows (what the browser recomputes on every edit; the rules come when asked).
+    pub fn diagram(&self, flags: &kube_proxy::ProxyFlags) -> Diagram {
+        let proxy = kube_proxy::summary(self, flags);
+        let graph = flow::build(self, proxy.as_ref().ok().map(|o| o.services.as_slice()));
+        let layout = flow::layout(&graph);
+        Diagram { proxy, graph, layout }
     }
 }

@@ -189,6 +189,37 @@ export interface SvcflowResolution {
   /** No answer and not forwarded. */
   nxdomain: boolean;
 }
+
+/** kube-proxy's rules in one mode (`kubeProxy`). */
+export interface SvcflowKubeProxy {
+  mode: "iptables" | "nftables" | "ipvs";
+  /** The rules as kube-proxy writes them (iptables-restore input, nft dump, ipvsadm table); null when it refuses the input. */
+  text: string | null;
+  /** Why kube-proxy refuses the input ("line 12, column 9: …"), else null. */
+  error: string | null;
+  /** iptables mode: every rule line, filter table then nat, in text order. */
+  rules: SvcflowRule[];
+  /** iptables mode: every chain line. */
+  chains: SvcflowChain[];
+}
+
+export interface SvcflowRule {
+  table: "filter" | "nat";
+  chain: string;
+  /** The whole line, `-A CHAIN …`. */
+  text: string;
+  /** `namespace/name:port` of the Service port it belongs to, null for kube-proxy's own rules. */
+  service: string | null;
+  /** The YAML it comes from, as UTF-8 byte offsets: start, end, start, end, … */
+  origin: number[];
+}
+
+export interface SvcflowChain {
+  table: "filter" | "nat";
+  name: string;
+  kind: "fixed" | "service" | "svl" | "ext" | "fw" | "sep" | "stale";
+  service: string | null;
+}
 "#;
 
 #[wasm_bindgen]
@@ -199,6 +230,8 @@ extern "C" {
     pub type SvcflowResult;
     #[wasm_bindgen(typescript_type = "SvcflowResolution")]
     pub type SvcflowResolution;
+    #[wasm_bindgen(typescript_type = "SvcflowKubeProxy")]
+    pub type SvcflowKubeProxy;
 }
 
 fn read_options(options: Option<SvcflowOptions>) -> Result<view::JsOptions, JsError> {
@@ -241,6 +274,21 @@ pub fn resolve_dns(
 ) -> Result<SvcflowResolution, JsError> {
     let opts = read_options(options)?;
     let out = view::resolve_dns(yaml, name, from_namespace.as_deref(), &opts)
+        .map_err(|e| JsError::new(&format!("svcflow: {e}")))?;
+    Ok(to_js(&out)?.unchecked_into())
+}
+
+/// kube-proxy's rules for the input in one mode ("iptables", "nftables" or "ipvs"; default
+/// "iptables"): the text, and in iptables mode every rule and chain with the YAML it comes from.
+/// The browser app loads this package for its iptables tab. Throws only on bad options or mode.
+#[wasm_bindgen(js_name = kubeProxy)]
+pub fn kube_proxy(
+    yaml: &str,
+    mode: Option<String>,
+    options: Option<SvcflowOptions>,
+) -> Result<SvcflowKubeProxy, JsError> {
+    let opts = read_options(options)?;
+    let out = view::kube_proxy(yaml, mode.as_deref().unwrap_or("iptables"), &opts)
         .map_err(|e| JsError::new(&format!("svcflow: {e}")))?;
     Ok(to_js(&out)?.unchecked_into())
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use svcflow_core::dns::{DnsRecord, Resolution};
 use svcflow_core::flow::{self, FlowGraph, Layout};
-use svcflow_core::kube_proxy::{IpFamily, ProxyError, ProxyFlags};
+use svcflow_core::kube_proxy::{IpFamily, ProxyError, ProxyFlags, ProxyMode};
 use svcflow_core::{Analysis, Diagnostic, Options, Sources, Span};
 
 /// The name the input gets in messages (as in the browser app).
@@ -232,14 +232,67 @@ fn dns_out(r: &DnsRecord) -> DnsOut {
     DnsOut { name: r.name.clone(), rtype: r.rtype.clone(), data: r.data.clone() }
 }
 
+/// `SvcflowKubeProxy`: kube-proxy's rules in one mode.
+#[derive(Serialize)]
+pub struct KubeProxyOut {
+    pub mode: &'static str,
+    /// `null` when kube-proxy refuses the input (see `error`).
+    pub text: Option<String>,
+    pub error: Option<String>,
+    /// iptables mode only: every rule line, filter then nat, in text order.
+    pub rules: Vec<RuleOut>,
+    /// iptables mode only: every chain line.
+    pub chains: Vec<svcflow_core::kube_proxy::Chain>,
+}
+
+#[derive(Serialize)]
+pub struct RuleOut {
+    pub table: svcflow_core::kube_proxy::Table,
+    pub chain: String,
+    pub text: String,
+    /// `ns/name:port` of the service port it belongs to, if any.
+    pub service: Option<String>,
+    /// The YAML it comes from: UTF-8 byte offsets, as start, end pairs.
+    pub origin: Vec<u32>,
+}
+
+/// kube-proxy's rules for one input in `mode` ("iptables", "nftables" or "ipvs").
+pub fn kube_proxy(yaml: &str, mode: &str, opts: &JsOptions) -> Result<KubeProxyOut, String> {
+    let (options, flags) = opts.to_engine()?;
+    let mode = ProxyMode::parse(mode)
+        .ok_or_else(|| format!("mode must be \"iptables\", \"nftables\" or \"ipvs\", not {mode:?}"))?;
+    let sources = Sources::single(SOURCE_NAME, yaml);
+    let analysis = svcflow_core::analyze(&sources, &options);
+    Ok(match svcflow_core::kube_proxy::rules(&analysis, &flags, mode) {
+        Ok(r) => KubeProxyOut {
+            mode: mode.as_str(),
+            text: Some(r.text),
+            error: None,
+            rules: r
+                .rules
+                .into_iter()
+                .map(|x| RuleOut {
+                    table: x.table,
+                    chain: x.chain,
+                    text: x.text,
+                    service: x.service,
+                    origin: x.origin.iter().flat_map(|s| [s.start, s.end]).collect(),
+                })
+                .collect(),
+            chains: r.chains,
+        },
+        Err(e) => KubeProxyOut {
+            mode: mode.as_str(),
+            text: None,
+            error: Some(proxy_error(&sources, &e)),
+            rules: Vec::new(),
+            chains: Vec::new(),
+        },
+    })
+}
+
 fn proxy_error(sources: &Sources, e: &ProxyError) -> String {
-    match e.span {
-        Some(span) => {
-            let lc = sources.line_col(span);
-            format!("line {}, column {}: {}", lc.line, lc.column, e.message)
-        }
-        None => e.message.clone(),
-    }
+    svcflow_core::kube_proxy::describe_error(sources, e)
 }
 
 fn graph_out(sources: &Sources, graph: &FlowGraph, layout: &Layout) -> GraphOut {
@@ -345,7 +398,7 @@ pub fn analyze(yaml: &str, opts: &JsOptions) -> Result<Output, String> {
         endpoints,
         graph: graph_out(&sources, &view.graph, &view.layout),
         mermaid: flow::to_mermaid(&view.graph),
-        explain: flow::explain(&analysis, view.iptables.as_ref().ok()),
+        explain: flow::explain(&analysis, view.iptables.as_ref().ok().map(|o| o.services.as_slice())),
         iptables,
         iptables_error,
     })

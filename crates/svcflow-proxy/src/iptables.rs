@@ -309,6 +309,59 @@ pub fn generate_iptables(
     Ok(render(&ctx, prepared))
 }
 
+/// What the flow diagram needs from kube-proxy, without the rules: per service port its
+/// chains and endpoints. Equal to the same fields of [`generate_iptables`]'s output (tested on
+/// every golden) for a fraction of the work: no rule text is built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProxySummary {
+    pub family: IpFamily,
+    /// One entry per service port, sorted by (namespace, name, port name, protocol).
+    pub services: Vec<ServicePortSummary>,
+    /// Values kube-proxy silently drops (the rules are unaffected).
+    pub warnings: Vec<ProxyError>,
+    pub total_endpoints: usize,
+    pub large_cluster_mode: bool,
+}
+
+impl IptablesOutput {
+    /// The part of the output [`summarize_iptables`] computes on its own.
+    pub fn summary(&self) -> ProxySummary {
+        ProxySummary {
+            family: self.family,
+            services: self.services.clone(),
+            warnings: self.warnings.clone(),
+            total_endpoints: self.total_endpoints,
+            large_cluster_mode: self.large_cluster_mode,
+        }
+    }
+}
+
+/// [`generate_iptables`] without the rules: the same errors, the same summaries.
+pub fn summarize_iptables(
+    services: &[ProxyService],
+    slices: &[ProxyEndpointSlice],
+    config: &ProxyConfig,
+) -> Result<ProxySummary, ProxyError> {
+    let (ctx, prepared) = prepare_all(services, slices, config, Backend::Iptables)?;
+    let mut probs = Probabilities(Vec::new());
+    let services = prepared
+        .ports
+        .into_iter()
+        .map(|sp| {
+            let cat = categorize(&sp, &ctx);
+            let plan = PortPlan::new(&sp, &cat);
+            summarize_port(sp, &cat, plan, &mut probs)
+        })
+        .collect();
+    Ok(ProxySummary {
+        family: ctx.family,
+        services,
+        warnings: prepared.warnings,
+        total_endpoints: prepared.total_endpoints,
+        large_cluster_mode: prepared.total_endpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
+    })
+}
+
 struct Probabilities(Vec<String>);
 
 impl Probabilities {
@@ -371,8 +424,9 @@ fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
     let mut summaries = Vec::with_capacity(prepared.ports.len());
     for sp in prepared.ports {
         let cat = categorize(&sp, ctx);
-        let summary = write_service_port(&mut out, ctx, sp, &cat, large, &mut probs);
-        summaries.push(summary);
+        let plan = PortPlan::new(&sp, &cat);
+        write_service_port(&mut out, ctx, &sp, &cat, &plan, large, &mut probs);
+        summaries.push(summarize_port(sp, &cat, plan, &mut probs));
     }
 
     // Stale service chains (§11): flush + delete, sorted (upstream: set order).
@@ -475,56 +529,109 @@ fn is_service_chain_name(c: &str) -> bool {
 }
 
 /// §7.2 for one service port.
+/// One service port's chain names, which of its chains exist and where its traffic goes:
+/// computed once and shared by the rule writer and the flow summary, so the two agree.
+struct PortPlan {
+    svc_chain: String,
+    svl_chain: String,
+    ext_chain: String,
+    fw_chain: String,
+    /// Per endpoint (in `SvcPort::endpoints` order): its `KUBE-SEP-…` name.
+    sep: Vec<String>,
+    cip: String,
+    has_endpoints: bool,
+    uses_cluster_chain: bool,
+    uses_local_chain: bool,
+    has_internal: bool,
+    has_external: bool,
+    uses_ext: bool,
+    uses_fw: bool,
+    int_target: String,
+    int_comment: String,
+    ext_target: String,
+    ext_comment: String,
+}
+
+impl PortPlan {
+    fn new(sp: &SvcPort, cat: &Categorized) -> PortPlan {
+        let s = sp.svc_port_name.as_str();
+        let namer = ChainNamer::new(s, sp.proto);
+        let hash = namer.port_proto_hash();
+        let has_endpoints = cat.has_any;
+        let has_internal = has_endpoints && !(sp.internal_policy_local && cat.local.is_empty());
+        let has_external = has_endpoints && !(sp.external_policy_local && cat.local.is_empty());
+        let (mut int_target, mut int_comment) = (String::new(), String::new());
+        let (mut ext_target, mut ext_comment) = (String::new(), String::new());
+        if !has_endpoints {
+            int_target = "REJECT".into();
+            int_comment = format!("\"{s} has no endpoints\"");
+            ext_target = int_target.clone();
+            ext_comment = int_comment.clone();
+        } else {
+            if !has_internal {
+                int_target = "DROP".into();
+                int_comment = format!("\"{s} has no local endpoints\"");
+            }
+            if !has_external {
+                ext_target = "DROP".into();
+                ext_comment = format!("\"{s} has no local endpoints\"");
+            }
+        }
+        PortPlan {
+            svc_chain: ["KUBE-SVC-", &hash].concat(),
+            svl_chain: ["KUBE-SVL-", &hash].concat(),
+            ext_chain: ["KUBE-EXT-", &hash].concat(),
+            fw_chain: ["KUBE-FW-", &hash].concat(),
+            sep: sp.endpoints.iter().map(|e| namer.endpoint_chain(&e.id)).collect(),
+            cip: sp.cluster_ip.to_text(),
+            has_endpoints,
+            uses_cluster_chain: !cat.cluster.is_empty() && sp.uses_cluster_endpoints(),
+            uses_local_chain: !cat.local.is_empty() && sp.uses_local_endpoints(),
+            has_internal,
+            has_external,
+            uses_ext: has_endpoints && sp.externally_accessible(),
+            uses_fw: has_endpoints && !sp.lb_vips.is_empty() && !sp.source_ranges.is_empty(),
+            int_target,
+            int_comment,
+            ext_target,
+            ext_comment,
+        }
+    }
+
+    /// Where cluster-IP traffic is sent when it has somewhere to go.
+    fn internal_chain(&self, sp: &SvcPort) -> &String {
+        if sp.internal_policy_local {
+            &self.svl_chain
+        } else {
+            &self.svc_chain
+        }
+    }
+}
+
+/// Write one service port's rules and chains (spec §7–§10, in kube-proxy's order).
 fn write_service_port(
     out: &mut Out,
     ctx: &Ctx,
-    sp: SvcPort,
+    sp: &SvcPort,
     cat: &Categorized,
+    plan: &PortPlan,
     large: bool,
     probs: &mut Probabilities,
-) -> ServicePortSummary {
+) {
     let s = sp.svc_port_name.as_str();
     let svc = Some(s);
     let p = sp.proto;
-    let namer = ChainNamer::new(s, p);
-    let hash = namer.port_proto_hash();
-    let svc_chain = ["KUBE-SVC-", &hash].concat();
-    let svl_chain = ["KUBE-SVL-", &hash].concat();
-    let ext_chain = ["KUBE-EXT-", &hash].concat();
-    let fw_chain = ["KUBE-FW-", &hash].concat();
-    let sep: Vec<String> = sp.endpoints.iter().map(|e| namer.endpoint_chain(&e.id)).collect();
-    let cip = sp.cluster_ip.to_text();
+    let PortPlan { svc_chain, svl_chain, ext_chain, fw_chain, sep, cip, .. } = plan;
+    let PortPlan { int_target, int_comment, ext_target, ext_comment, .. } = plan;
+    let (has_endpoints, has_internal, has_external) = (plan.has_endpoints, plan.has_internal, plan.has_external);
+    let (uses_cluster_chain, uses_local_chain) = (plan.uses_cluster_chain, plan.uses_local_chain);
+    let (uses_ext, uses_fw) = (plan.uses_ext, plan.uses_fw);
     let port = sp.port;
     let origin = || spans(&[sp.span]);
+    let internal_chain = plan.internal_chain(sp);
+    let external_policy_chain = if sp.external_policy_local { svl_chain } else { svc_chain };
+    let lb_target = if uses_fw { fw_chain } else { ext_chain };
 
-    let has_endpoints = cat.has_any;
-    let uses_cluster_chain = !cat.cluster.is_empty() && sp.uses_cluster_endpoints();
-    let uses_local_chain = !cat.local.is_empty() && sp.uses_local_endpoints();
-    let internal_chain = if sp.internal_policy_local { &svl_chain } else { &svc_chain };
-    let has_internal = has_endpoints && !(sp.internal_policy_local && cat.local.is_empty());
-    let external_policy_chain = if sp.external_policy_local { &svl_chain } else { &svc_chain };
-    let has_external = has_endpoints && !(sp.external_policy_local && cat.local.is_empty());
-    let uses_ext = has_endpoints && sp.externally_accessible();
-    let uses_fw = has_endpoints && !sp.lb_vips.is_empty() && !sp.source_ranges.is_empty();
-    let lb_target = if uses_fw { &fw_chain } else { &ext_chain };
-
-    let (mut int_target, mut int_comment) = (String::new(), String::new());
-    let (mut ext_target, mut ext_comment) = (String::new(), String::new());
-    if !has_endpoints {
-        int_target = "REJECT".into();
-        int_comment = format!("\"{s} has no endpoints\"");
-        ext_target = int_target.clone();
-        ext_comment = int_comment.clone();
-    } else {
-        if !has_internal {
-            int_target = "DROP".into();
-            int_comment = format!("\"{s} has no local endpoints\"");
-        }
-        if !has_external {
-            ext_target = "DROP".into();
-            ext_comment = format!("\"{s} has no local endpoints\"");
-        }
-    }
     let mp = proto_match(p);
 
     // 1. Cluster IP. Its match is also the start of the masquerade rule (7).
@@ -825,8 +932,17 @@ fn write_service_port(
         }
     }
 
-    // Summary for the flow view. Each endpoint's role comes from one lookup table (not
-    // list searches, quadratic for big services), and the endpoints' strings are moved in.
+}
+
+/// The flow view's summary of one service port (consumes the port: its strings move in).
+fn summarize_port(sp: SvcPort, cat: &Categorized, plan: PortPlan, probs: &mut Probabilities) -> ServicePortSummary {
+    // Each endpoint's role comes from one lookup table (not list searches, quadratic for big
+    // services), and the endpoints' strings are moved in.
+    let internal_target = if plan.has_internal { plan.internal_chain(&sp).clone() } else { plan.int_target };
+    let PortPlan { svc_chain, svl_chain, ext_chain, fw_chain, sep, cip, .. } = plan;
+    let (has_endpoints, has_internal, has_external) = (plan.has_endpoints, plan.has_internal, plan.has_external);
+    let (uses_cluster_chain, uses_local_chain) = (plan.uses_cluster_chain, plan.uses_local_chain);
+    let (uses_ext, uses_fw) = (plan.uses_ext, plan.uses_fw);
     let externally_accessible = sp.externally_accessible();
     let mut roles = vec![EndpointRole::default(); sp.endpoints.len()];
     for &i in &cat.reachable {
@@ -862,13 +978,12 @@ fn write_service_port(
             span: e.span,
         })
         .collect();
-    let internal_target = if has_internal { internal_chain.clone() } else { int_target };
     let external_target = if !externally_accessible {
         None
     } else if has_external {
         Some(ext_chain.clone())
     } else {
-        Some(ext_target)
+        Some(plan.ext_target)
     };
     ServicePortSummary {
         svc_port_name: sp.svc_port_name,

@@ -6,8 +6,12 @@ mod common;
 use common::*;
 use svcflow_proxy::*;
 
+/// Every golden also checks that the rule-less summary (what the browser computes on each
+/// keystroke) equals the full generator's.
 fn gen(services: &[ProxyService], slices: &[ProxyEndpointSlice], config: &ProxyConfig) -> IptablesOutput {
-    generate_iptables(services, slices, config).unwrap()
+    let out = generate_iptables(services, slices, config).unwrap();
+    assert_eq!(summarize_iptables(services, slices, config).unwrap(), out.summary());
+    out
 }
 
 fn lb(ip: &str) -> ProxyLbIngress {

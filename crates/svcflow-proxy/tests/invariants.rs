@@ -194,7 +194,10 @@ fn no_panic_on_garbage() {
     let mut ok = 0;
     for _ in 0..3000 {
         let (services, slices, config) = random_inputs(&mut r);
-        if let Ok(out) = generate_iptables(&services, &slices, &config) {
+        let summary = summarize_iptables(&services, &slices, &config);
+        let full = generate_iptables(&services, &slices, &config);
+        assert_eq!(summary, full.as_ref().map(IptablesOutput::summary).map_err(Clone::clone), "summary differs");
+        if let Ok(out) = full {
             ok += 1;
             assert!(out.text().ends_with("COMMIT\n"));
             let _ = out.normalized_text();

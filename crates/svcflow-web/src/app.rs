@@ -9,7 +9,8 @@ use crate::components::status_bar::StatusBar;
 use crate::components::toolbar::{Export, Toolbar};
 use crate::examples::EXAMPLES;
 use crate::infra::embed::{self, EmbedMode};
-use crate::infra::{clipboard, download, fragment, storage, theme, timing};
+use crate::engine::ProxyMode;
+use crate::infra::{clipboard, download, fragment, rules, storage, theme, timing};
 use crate::state::{Action, AppState, Pane, Tab};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Timeout;
@@ -131,21 +132,25 @@ pub fn app(props: &AppProps) -> Html {
         let fragment_live = fragment_live.clone();
         let unsaved = unsaved.clone();
         use_effect_with((), move |_| {
-            let listener =
-                EventListener::new(&gloo::utils::window(), "hashchange", move |_| match fragment::read_location() {
-                    Some(Ok(text)) => {
-                        store_input(&unsaved, &text);
-                        *fragment_live.borrow_mut() = true;
-                        d.dispatch(Action::Load {
-                            text,
-                            example: None,
-                            notice: Some("Loaded the YAML from the link.".into()),
-                            restore: false,
-                        });
+            let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                let (d, fragment_live, unsaved) = (d.clone(), fragment_live.clone(), unsaved.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match fragment::read_location().await {
+                        Some(Ok(text)) => {
+                            store_input(&unsaved, &text);
+                            *fragment_live.borrow_mut() = true;
+                            d.dispatch(Action::Load {
+                                text,
+                                example: None,
+                                notice: Some("Loaded the YAML from the link.".into()),
+                                restore: false,
+                            });
+                        }
+                        Some(Err(e)) => d.dispatch(Action::Notify(format!("Could not read the link: {e}"))),
+                        None => {}
                     }
-                    Some(Err(e)) => d.dispatch(Action::Notify(format!("Could not read the link: {e}"))),
-                    None => {}
                 });
+            });
             move || drop(listener)
         });
     }
@@ -263,11 +268,12 @@ pub fn app(props: &AppProps) -> Html {
         let text = state.text.clone();
         let fragment_live = fragment_live.clone();
         Callback::from(move |_| {
-            let url = fragment::share_url(&text);
-            fragment::replace_location(&text);
-            *fragment_live.borrow_mut() = true;
-            let d = d.clone();
+            let (d, text, fragment_live) = (d.clone(), text.clone(), fragment_live.clone());
             wasm_bindgen_futures::spawn_local(async move {
+                let link = fragment::encode(&text).await;
+                let url = fragment::share_url(&link);
+                fragment::replace_location(&link);
+                *fragment_live.borrow_mut() = true;
                 let msg = match clipboard::copy(&url).await {
                     Ok(()) => format!(
                         "Link copied ({} characters). The YAML is inside the link; no server sees it.",
@@ -306,10 +312,7 @@ pub fn app(props: &AppProps) -> Html {
                     Export::Png => svg.and_then(|s| download::download_png(&s, "svcflow-flow.png")),
                     _ => svg.and_then(|s| download::download_svg(&s, "svcflow-flow.svg")),
                 };
-                d.dispatch(Action::Notify(match result {
-                    Ok(()) => format!("Exported: {}.", x.label()),
-                    Err(e) => format!("Could not export {}: {e}", x.label()),
-                }));
+                d.dispatch(export_notice(x, result));
                 diagram_export.set(None);
             }
         });
@@ -326,17 +329,26 @@ pub fn app(props: &AppProps) -> Html {
                     return;
                 }
                 Export::Mermaid => download::download_text("svcflow-flow.mmd", "text/plain", &view.mermaid()),
-                Export::Iptables => {
-                    view.proxy_text(mode).and_then(|t| download::download_text(mode.file_name(), "text/plain", &t))
-                }
-                Export::Markdown => {
-                    download::download_text("svcflow-report.md", "text/markdown", &view.markdown_report())
+                Export::Iptables | Export::Markdown => {
+                    // kube-proxy's rules are computed on demand (infra::rules), so these two wait
+                    let (d, view) = (d.clone(), view.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let result = if x == Export::Iptables {
+                            match rules::proxy_rules(view.text(), mode).await {
+                                Ok(r) => download::download_text(mode.file_name(), "text/plain", &r.text),
+                                Err(e) => Err(e.to_string()),
+                            }
+                        } else {
+                            let iptables = rules::proxy_rules(view.text(), ProxyMode::Iptables).await;
+                            let iptables = iptables.as_ref().map(|r| r.text.as_str()).map_err(|e| e.to_string());
+                            download::download_text("svcflow-report.md", "text/markdown", &view.markdown_report(iptables))
+                        };
+                        d.dispatch(export_notice(x, result));
+                    });
+                    return;
                 }
             };
-            d.dispatch(Action::Notify(match result {
-                Ok(()) => format!("Exported: {}.", x.label()),
-                Err(e) => format!("Could not export {}: {e}", x.label()),
-            }));
+            d.dispatch(export_notice(x, result));
         })
     };
     let on_theme = {
@@ -404,4 +416,11 @@ pub fn app(props: &AppProps) -> Html {
             <StatusBar view={state.view.clone()} pending={state.pending} notice={state.notice.clone()} {on_problems} {on_restore} />
         </div>
     }
+}
+
+fn export_notice(x: Export, result: Result<(), String>) -> Action {
+    Action::Notify(match result {
+        Ok(()) => format!("Exported: {}.", x.label()),
+        Err(e) => format!("Could not export {}: {e}", x.label()),
+    })
 }

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 use svcflow_core::flow;
 use svcflow_core::kube_proxy::{self, ProxyFlags};
-use svcflow_core::{analyze, Analysis, Diagnostic, FlowView, Options, Severity, Sources, Span};
+use svcflow_core::{analyze, Analysis, Diagnostic, Diagram, Options, Severity, Sources, Span};
 
 /// Name of the editor's text in diagnostics and provenance ("from input.yaml:12").
 pub const SOURCE_NAME: &str = "input.yaml";
@@ -36,7 +36,9 @@ pub struct ObjectRow {
 pub struct View {
     pub sources: Sources,
     pub analysis: Analysis,
-    pub flow: FlowView,
+    /// The flow graph with kube-proxy's chain summary; the rules themselves are computed when
+    /// asked for (`infra::rules`).
+    pub flow: Diagram,
     pub problems: Vec<Diagnostic>,
     pub objects: Vec<ObjectRow>,
     /// Per flow node (by index): the problems whose primary span lies inside the node's spans.
@@ -60,7 +62,7 @@ impl View {
     pub fn new(text: &str) -> View {
         let sources = Sources::single(SOURCE_NAME, text);
         let analysis = analyze(&sources, &Options::default());
-        let flow = analysis.flow_view(&ProxyFlags::default());
+        let flow = analysis.diagram(&ProxyFlags::default());
         let problems = problems(&sources, &analysis);
         let objects = analysis
             .objects
@@ -135,7 +137,7 @@ impl View {
 
     /// `flow::explain`, without the numbers (the page's `<ol>` numbers them).
     pub fn explain(&self) -> Vec<String> {
-        flow::explain(&self.analysis, self.flow.iptables.as_ref().ok())
+        flow::explain(&self.analysis, self.flow.proxy.as_ref().ok().map(|o| o.services.as_slice()))
             .into_iter()
             .map(|s| match s.split_once(". ") {
                 Some((n, rest)) if n.chars().all(|c| c.is_ascii_digit()) => rest.to_string(),
@@ -148,24 +150,9 @@ impl View {
         flow::to_mermaid(&self.flow.graph)
     }
 
-    /// kube-proxy's rules in one of its modes, or why they cannot be generated.
-    pub fn proxy_text(&self, mode: ProxyMode) -> Result<String, String> {
-        match mode {
-            ProxyMode::Iptables => self.flow.iptables.as_ref().map(|o| o.text.clone()).map_err(|e| e.message.clone()),
-            ProxyMode::Nftables | ProxyMode::Ipvs => {
-                let input = kube_proxy::proxy_input(&self.analysis, &ProxyFlags::default()).map_err(|e| e.message)?;
-                let out = if mode == ProxyMode::Nftables {
-                    kube_proxy::generate_nftables(&input.services, &input.slices, &input.config)
-                } else {
-                    kube_proxy::generate_ipvs(&input.services, &input.slices, &input.config)
-                };
-                out.map_err(|e| e.message)
-            }
-        }
-    }
-
-    /// A Markdown report: objects, problems, endpoints, the Mermaid diagram and the iptables rules.
-    pub fn markdown_report(&self) -> String {
+    /// A Markdown report: objects, problems, endpoints, the Mermaid diagram and the iptables rules
+    /// (`iptables`: the restore input, or why there is none).
+    pub fn markdown_report(&self, iptables: Result<&str, String>) -> String {
         let mut out = String::from("# svcflow report\n\n## Objects\n\n");
         if self.objects.is_empty() {
             out.push_str("No objects.\n");
@@ -205,17 +192,17 @@ impl View {
         out.push_str("```\n\n## Flow\n\n```mermaid\n");
         out.push_str(&self.mermaid());
         out.push_str("```\n\n## kube-proxy (iptables)\n\n");
-        match &self.flow.iptables {
-            Ok(o) => {
+        match iptables {
+            Ok(text) => {
                 out.push_str("```text\n");
-                out.push_str(&o.text);
-                if !o.text.ends_with('\n') {
+                out.push_str(text);
+                if !text.ends_with('\n') {
                     out.push('\n');
                 }
                 out.push_str("```\n");
             }
             Err(e) => {
-                let _ = writeln!(out, "Not generated: {}", e.message);
+                let _ = writeln!(out, "Not generated: {e}");
             }
         }
         out
@@ -236,6 +223,14 @@ pub enum ProxyMode {
 
 impl ProxyMode {
     pub const ALL: [ProxyMode; 3] = [ProxyMode::Iptables, ProxyMode::Nftables, ProxyMode::Ipvs];
+
+    pub fn core(self) -> kube_proxy::ProxyMode {
+        match self {
+            ProxyMode::Iptables => kube_proxy::ProxyMode::Iptables,
+            ProxyMode::Nftables => kube_proxy::ProxyMode::Nftables,
+            ProxyMode::Ipvs => kube_proxy::ProxyMode::Ipvs,
+        }
+    }
 
     pub fn label(self) -> &'static str {
         match self {

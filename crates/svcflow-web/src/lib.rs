@@ -16,11 +16,11 @@ pub const DEFAULT_EXAMPLE: &str = include_str!("../../../www/examples/frontend-b
 /// What the editor starts with: a share link in the fragment wins, then the text kept in
 /// storage, then the default example. Returns the text, a notice, whether it came from the link,
 /// and whether the link replaced a text of the user's (kept aside to restore).
-fn initial_input() -> AppProps {
+async fn initial_input() -> AppProps {
     use infra::{fragment, storage};
     let stored = storage::get(storage::INPUT_KEY);
     let fallback = || stored.clone().unwrap_or_else(|| DEFAULT_EXAMPLE.to_string());
-    match fragment::read_location() {
+    match fragment::read_location().await {
         Some(Ok(text)) => {
             let text = text.replace("\r\n", "\n");
             let replaced = stored
@@ -47,11 +47,18 @@ fn initial_input() -> AppProps {
     }
 }
 
-/// Mount the app on `#app` (or `<body>`), after installing the panic banner.
+/// Mount the app on `#app` (or `<body>`), after installing the panic banner and reading the
+/// share link (the browser inflates it asynchronously).
 pub fn start() {
     infra::panic::install();
     infra::theme::initial();
-    let props = initial_input();
+    wasm_bindgen_futures::spawn_local(async {
+        let props = initial_input().await;
+        mount(props);
+    });
+}
+
+fn mount(props: AppProps) {
     let document = gloo::utils::document();
     match document.get_element_by_id("app") {
         Some(root) => {

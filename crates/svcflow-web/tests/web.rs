@@ -155,14 +155,14 @@ async fn inspector_tabs_show_rules_dns_endpoints_and_explanations() {
     let root = mount();
     tick().await;
     click(&root, "#tab-iptables");
-    tick().await;
+    // the rules are computed when the tab asks for them
+    wait_for("the iptables rules", || text_of(&root, ".tab-panel").contains("-j KUBE-SEP-")).await;
     let rules = text_of(&root, ".tab-panel");
     assert!(rules.contains("KUBE-SVC-") && rules.contains("-j KUBE-SEP-"), "{rules}");
     let li = root.query_selector(".rules li[title]").unwrap().unwrap();
     assert!(li.get_attribute("title").unwrap().starts_with("from input.yaml:"), "{:?}", li.get_attribute("title"));
     click(&root, ".segmented button:nth-child(2)");
-    tick().await;
-    assert!(text_of(&root, ".tab-panel").contains("table ip kube-proxy"), "{}", text_of(&root, ".tab-panel"));
+    wait_for("the nftables rules", || text_of(&root, ".tab-panel").contains("table ip kube-proxy")).await;
 
     click(&root, "#tab-dns");
     tick().await;

@@ -1,12 +1,15 @@
 //! The iptables tab: kube-proxy's rules folded per Service port, each rule with its provenance
 //! ("from input.yaml:12 (Service port …)"), a copy button, and the nftables / IPVS renderings.
+//! The rules are computed when the tab asks for them (`infra::rules`), not on every edit.
 
 use super::fold::Fold;
 use crate::engine::{ProxyMode, View};
+use crate::infra::rules::{self, ProxyRules, RulesError};
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use svcflow_core::kube_proxy::{ChainKind, Rule, Table};
 use svcflow_core::Span;
-use svcflow_proxy::{ChainKind, IptablesOutput, Rule, Table};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -58,13 +61,13 @@ fn rule_item(view: &View, r: &Rule, on_reveal: &Callback<Span>) -> Html {
     }
 }
 
-/// Rules by chain (indices into `IptablesOutput::rules`), built once per output.
+/// Rules by chain (indices into `ProxyRules::rules`), built once per output.
 pub struct RuleIndex {
     by_chain: HashMap<(Table, String), Vec<usize>>,
 }
 
 impl RuleIndex {
-    fn new(out: &IptablesOutput) -> RuleIndex {
+    fn new(out: &ProxyRules) -> RuleIndex {
         let mut by_chain: HashMap<(Table, String), Vec<usize>> = HashMap::new();
         for (i, r) in out.rules.iter().enumerate() {
             by_chain.entry((r.table, r.chain.clone())).or_default().push(i);
@@ -72,7 +75,7 @@ impl RuleIndex {
         RuleIndex { by_chain }
     }
 
-    fn rules<'a>(&'a self, out: &'a IptablesOutput, table: Table, chain: &str) -> impl Iterator<Item = &'a Rule> + 'a {
+    fn rules<'a>(&'a self, out: &'a ProxyRules, table: Table, chain: &str) -> impl Iterator<Item = &'a Rule> + 'a {
         let key = (table, chain.to_string());
         let list = self.by_chain.get(&key).map(Vec::as_slice).unwrap_or(&[]);
         list.iter().map(move |i| &out.rules[*i])
@@ -82,7 +85,7 @@ impl RuleIndex {
 #[allow(clippy::too_many_arguments)]
 fn chain_block(
     view: &View,
-    out: &IptablesOutput,
+    out: &ProxyRules,
     index: &RuleIndex,
     table: Table,
     name: &str,
@@ -108,23 +111,32 @@ fn chain_block(
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct StructuredProps {
     view: Rc<View>,
+    rules: Rc<ProxyRules>,
     on_reveal: Callback<Span>,
 }
 
-/// The iptables output folded per Service port, then the shared chains and the raw text.
+impl PartialEq for StructuredProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.view, &other.view) && Rc::ptr_eq(&self.rules, &other.rules) && self.on_reveal == other.on_reveal
+    }
+}
+
+/// The iptables output folded per Service port (the summary the diagram uses), then the shared
+/// chains and the raw text.
 #[function_component(Structured)]
 fn structured(props: &StructuredProps) -> Html {
     let view = props.view.clone();
-    let index = use_memo(props.view.clone(), |v| v.flow.iptables.as_ref().ok().map(RuleIndex::new));
-    let (Ok(out), Some(_)) = (&view.flow.iptables, index.as_ref()) else { return html! {} };
-    let many = out.services.len() > 4;
+    let out = props.rules.clone();
+    let index = use_memo(out.clone(), |o| Rc::new(RuleIndex::new(o)));
+    let Ok(summary) = &view.flow.proxy else { return html! {} };
+    let many = summary.services.len() > 4;
     let on_reveal = props.on_reveal.clone();
     html! {
         <>
-            { for out.services.iter().enumerate().map(|(si, s)| {
+            { for summary.services.iter().map(|s| {
                 let name = s.svc_port_name.as_str();
                 let ok = s.internal_target.starts_with("KUBE-");
                 let status = if ok { "✓".to_string() } else { format!("✖ {}", s.internal_target) };
@@ -138,19 +150,19 @@ fn structured(props: &StructuredProps) -> Html {
                 };
                 let body = {
                     let view = view.clone();
-                    let index = index.clone();
+                    let out = out.clone();
+                    let index = (*index).clone();
                     let on_reveal = on_reveal.clone();
+                    let name = name.to_string();
                     Callback::from(move |_| {
-                        let (Ok(out), Some(index)) = (&view.flow.iptables, index.as_ref()) else { return html! {} };
-                        let s = &out.services[si];
-                        let name = s.svc_port_name.as_str();
+                        let name = name.as_str();
                         html! {
                             <>
                                 { for out.chains.iter().filter(|c| c.kind == ChainKind::Fixed).map(|c| {
-                                    chain_block(&view, out, index, c.table, &c.name, c.kind, Some(name), &on_reveal)
+                                    chain_block(&view, &out, &index, c.table, &c.name, c.kind, Some(name), &on_reveal)
                                 }) }
                                 { for out.chains.iter().filter(|c| c.kind != ChainKind::Fixed && c.service.as_deref() == Some(name)).map(|c| {
-                                    chain_block(&view, out, index, c.table, &c.name, c.kind, None, &on_reveal)
+                                    chain_block(&view, &out, &index, c.table, &c.name, c.kind, None, &on_reveal)
                                 }) }
                             </>
                         }
@@ -163,12 +175,12 @@ fn structured(props: &StructuredProps) -> Html {
                     <span class="muted">{ " · KUBE-SERVICES, KUBE-NODEPORTS, KUBE-POSTROUTING, …" }</span></> }}
                 body={{
                     let view = view.clone();
-                    let index = index.clone();
+                    let out = out.clone();
+                    let index = (*index).clone();
                     let on_reveal = on_reveal.clone();
                     Callback::from(move |_| {
-                        let (Ok(out), Some(index)) = (&view.flow.iptables, index.as_ref()) else { return html! {} };
                         html! { <>{ for out.chains.iter().filter(|c| c.kind == ChainKind::Fixed).map(|c| {
-                            let rules: Vec<&Rule> = index.rules(out, c.table, &c.name).filter(|r| r.service.is_none()).collect();
+                            let rules: Vec<&Rule> = index.rules(&out, c.table, &c.name).filter(|r| r.service.is_none()).collect();
                             html! {
                                 <div class="chain">
                                     <div class="chain-head"><code class="chain-name">{ &c.name }</code>
@@ -183,46 +195,76 @@ fn structured(props: &StructuredProps) -> Html {
             <Fold class={classes!("svc-rules", "raw")}
                 summary={html! { <span class="svc-name">{ "Full iptables-restore input" }</span> }}
                 body={{
-                    let view = view.clone();
-                    Callback::from(move |_| match &view.flow.iptables {
-                        Ok(out) => html! { <pre class="proxy-text">{ &out.text }</pre> },
-                        Err(_) => html! {},
-                    })
+                    let out = out.clone();
+                    Callback::from(move |_| html! { <pre class="proxy-text">{ &out.text }</pre> })
                 }} />
         </>
     }
 }
 
+/// The rules for one (view, mode), once computed.
+struct Loaded {
+    view: Rc<View>,
+    mode: ProxyMode,
+    rules: Result<Rc<ProxyRules>, RulesError>,
+}
+
 #[function_component(Iptables)]
 pub fn iptables(props: &IptablesProps) -> Html {
     let view = &props.view;
-    let text = use_memo((view.clone(), props.mode), |(v, m)| v.proxy_text(*m));
+    let loaded = use_state(|| None::<Rc<Loaded>>);
+    // Which request is the latest: an older answer arriving late must not replace a newer one.
+    let latest = use_mut_ref(|| Cell::new(0u32));
+    {
+        let loaded = loaded.clone();
+        use_effect_with((view.clone(), props.mode), move |(view, mode)| {
+            let (view, mode) = (view.clone(), *mode);
+            let request = latest.borrow().get().wrapping_add(1);
+            latest.borrow().set(request);
+            // Refused by the summary already: the same checks refuse the rules, nothing to fetch.
+            if view.flow.proxy.is_ok() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let rules = rules::proxy_rules(view.text(), mode).await.map(Rc::new);
+                    if latest.borrow().get() == request {
+                        loaded.set(Some(Rc::new(Loaded { view, mode, rules })));
+                    }
+                });
+            }
+        });
+    }
+    let current = (*loaded).as_ref().filter(|l| Rc::ptr_eq(&l.view, view) && l.mode == props.mode);
+    let text = current.and_then(|l| l.rules.as_ref().ok()).map(|r| r.text.clone());
     let copy = {
         let on_copy = props.on_copy.clone();
         let text = text.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Ok(t) = &*text {
+            if let Some(t) = &text {
                 on_copy.emit(t.clone());
             }
         })
     };
-    let body = match (props.mode, &view.flow.iptables, &*text) {
-        (_, _, Err(e)) => {
-            let span = view.flow.iptables.as_ref().err().and_then(|e| e.span);
-            html! {
-                <div class="proxy-error" role="note">
-                    <p><span aria-hidden="true">{ "✖ " }</span><strong>{ "kube-proxy would not write rules: " }</strong>{ e }</p>
-                    if let Some(span) = span {
-                        <button type="button" class="linkish" onclick={let r = props.on_reveal.clone(); Callback::from(move |_: MouseEvent| r.emit(span))}>
-                            { format!("Show {}", view.location(span)) }</button>
-                    }
-                </div>
-            }
+    let refused = |message: &str, span: Option<Span>| {
+        html! {
+            <div class="proxy-error" role="note">
+                <p><span aria-hidden="true">{ "✖ " }</span><strong>{ "kube-proxy would not write rules: " }</strong>{ message }</p>
+                if let Some(span) = span {
+                    <button type="button" class="linkish" onclick={let r = props.on_reveal.clone(); Callback::from(move |_: MouseEvent| r.emit(span))}>
+                        { format!("Show {}", view.location(span)) }</button>
+                }
+            </div>
         }
-        (ProxyMode::Iptables, Ok(_), Ok(_)) => {
-            html! { <Structured view={view.clone()} on_reveal={props.on_reveal.clone()} /> }
+    };
+    let body = match (&view.flow.proxy, current.map(|l| &l.rules)) {
+        (Err(e), _) => refused(&e.message, e.span),
+        (Ok(_), None) => html! { <p class="muted loading-rules" role="status">{ "Generating kube-proxy's rules…" }</p> },
+        (Ok(_), Some(Err(RulesError::Refused(m)))) => refused(m, None),
+        (Ok(_), Some(Err(e @ RulesError::Unavailable(_)))) => html! {
+            <div class="proxy-error" role="alert"><p><span aria-hidden="true">{ "✖ " }</span>{ e.to_string() }</p></div>
+        },
+        (Ok(_), Some(Ok(r))) if props.mode == ProxyMode::Iptables => {
+            html! { <Structured view={view.clone()} rules={r.clone()} on_reveal={props.on_reveal.clone()} /> }
         }
-        (_, _, Ok(t)) => html! { <pre class="proxy-text">{ t }</pre> },
+        (Ok(_), Some(Ok(r))) => html! { <pre class="proxy-text">{ &r.text }</pre> },
     };
     html! {
         <div class="iptables">
@@ -238,7 +280,7 @@ pub fn iptables(props: &IptablesProps) -> Html {
                         }
                     }) }
                 </div>
-                <button type="button" class="copy" onclick={copy} disabled={text.is_err()}>{ "Copy" }</button>
+                <button type="button" class="copy" onclick={copy} disabled={text.is_none()}>{ "Copy" }</button>
             </div>
             if props.mode == ProxyMode::Iptables {
                 <p class="tab-hint">{ "Rules as kube-proxy (iptables mode) writes them on one node. Hover a rule to see which YAML it comes from." }</p>

@@ -37,7 +37,7 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
         (0, w) => plural(w, "warning", "warnings"),
         (e, w) => format!("{}, {}", plural(e, "error", "errors"), plural(w, "warning", "warnings")),
     };
-    let proxy = match &v.flow.iptables {
+    let proxy = match &v.flow.proxy {
         Ok(_) => html! {},
         Err(_) => html! { <span class="bad"><span aria-hidden="true">{ "✖ " }</span>{ "kube-proxy: no rules" }</span> },
     };

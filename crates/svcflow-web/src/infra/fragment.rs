@@ -1,6 +1,8 @@
 //! The share link: the input in the URL fragment as `#v1.<base64url of raw deflate>`.
 //! The fragment never leaves the browser (it is not sent with requests), so nothing reaches a
-//! server. Encoding and decoding are pure functions; the rest reads and writes `location`.
+//! server. Encoding and decoding are pure apart from the deflate step, which in the browser is
+//! its own `CompressionStream` (`deflate.js`, asynchronous: no compressor in the wasm) and in
+//! native builds (unit tests) miniz_oxide; the rest reads and writes `location`.
 
 /// The version prefix of the fragment.
 pub const PREFIX: &str = "v1.";
@@ -8,13 +10,13 @@ pub const PREFIX: &str = "v1.";
 pub const MAX_TEXT: usize = 8 << 20;
 
 /// `v1.<base64url(deflate-raw(text))>`.
-pub fn encode(text: &str) -> String {
-    let packed = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9);
+pub async fn encode(text: &str) -> String {
+    let packed = raw::deflate(text.as_bytes()).await;
     format!("{PREFIX}{}", base64url_encode(&packed))
 }
 
 /// The text of a fragment made by [`encode`] (with or without the leading `#`).
-pub fn decode(fragment: &str) -> Result<String, String> {
+pub async fn decode(fragment: &str) -> Result<String, String> {
     let body = fragment.trim_start_matches('#');
     let Some(data) = body.strip_prefix(PREFIX) else {
         return Err(match body.split_once('.') {
@@ -23,9 +25,43 @@ pub fn decode(fragment: &str) -> Result<String, String> {
         });
     };
     let packed = base64url_decode(data).ok_or("the link is damaged (not base64url)")?;
-    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_TEXT)
-        .map_err(|_| "the link is damaged or too large (cannot inflate it)".to_string())?;
+    let bytes = raw::inflate(&packed, MAX_TEXT)
+        .await
+        .ok_or_else(|| "the link is damaged or too large (cannot inflate it)".to_string())?;
     String::from_utf8(bytes).map_err(|_| "the link is damaged (not UTF-8 text)".into())
+}
+
+#[cfg(target_arch = "wasm32")]
+mod raw {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(module = "/src/infra/deflate.js")]
+    extern "C" {
+        #[wasm_bindgen(catch, js_name = deflateRaw)]
+        async fn deflate_raw(bytes: &[u8]) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_name = inflateRaw)]
+        async fn inflate_raw(bytes: &[u8], limit: f64) -> Result<JsValue, JsValue>;
+    }
+
+    pub async fn deflate(bytes: &[u8]) -> Vec<u8> {
+        // CompressionStream does not fail on bytes; an empty link is the fallback if it ever did
+        deflate_raw(bytes).await.map(|v| js_sys::Uint8Array::new(&v).to_vec()).unwrap_or_default()
+    }
+
+    pub async fn inflate(bytes: &[u8], limit: usize) -> Option<Vec<u8>> {
+        inflate_raw(bytes, limit as f64).await.ok().map(|v| js_sys::Uint8Array::new(&v).to_vec())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod raw {
+    pub async fn deflate(bytes: &[u8]) -> Vec<u8> {
+        miniz_oxide::deflate::compress_to_vec(bytes, 9)
+    }
+
+    pub async fn inflate(bytes: &[u8], limit: usize) -> Option<Vec<u8>> {
+        miniz_oxide::inflate::decompress_to_vec_with_limit(bytes, limit).ok()
+    }
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -68,27 +104,27 @@ pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 /// The current fragment, decoded: `None` when there is none (or it is not ours to read).
-pub fn read_location() -> Option<Result<String, String>> {
+pub async fn read_location() -> Option<Result<String, String>> {
     let hash = web_sys::window()?.location().hash().ok()?;
     let body = hash.trim_start_matches('#');
     if body.is_empty() {
         return None;
     }
-    Some(decode(body))
+    Some(decode(body).await)
 }
 
-/// This page's address with `text` in the fragment.
-pub fn share_url(text: &str) -> String {
+/// This page's address with `fragment` (made by [`encode`]).
+pub fn share_url(fragment: &str) -> String {
     let base = web_sys::window()
         .and_then(|w| w.location().href().ok())
         .map(|h| h.split('#').next().unwrap_or_default().to_string())
         .unwrap_or_default();
-    format!("{base}#{}", encode(text))
+    format!("{base}#{fragment}")
 }
 
-/// Put the fragment in the address bar without a new history entry.
-pub fn replace_location(text: &str) {
-    replace_hash(Some(&encode(text)));
+/// Put `fragment` (made by [`encode`]) in the address bar without a new history entry.
+pub fn replace_location(fragment: &str) {
+    replace_hash(Some(fragment));
 }
 
 /// Drop the fragment (once the text is edited it no longer describes it; a reload must then
@@ -119,6 +155,15 @@ pub fn has_fragment() -> bool {
 mod tests {
     use super::*;
 
+    /// The native deflate never waits: one poll finishes it.
+    fn now<F: std::future::Future>(f: F) -> F::Output {
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match std::pin::pin!(f).as_mut().poll(&mut cx) {
+            std::task::Poll::Ready(v) => v,
+            std::task::Poll::Pending => panic!("native deflate should not wait"),
+        }
+    }
+
     #[test]
     fn base64url_round_trip() {
         for n in 0..40usize {
@@ -134,18 +179,18 @@ mod tests {
     #[test]
     fn fragment_round_trip() {
         let text = "kind: Service\nmetadata:\n  name: wéb 😀\n".repeat(200);
-        let f = encode(&text);
+        let f = now(encode(&text));
         assert!(f.starts_with("v1."));
         assert!(f.len() < text.len() / 5);
-        assert_eq!(decode(&f).unwrap(), text);
-        assert_eq!(decode(&format!("#{f}")).unwrap(), text);
+        assert_eq!(now(decode(&f)).unwrap(), text);
+        assert_eq!(now(decode(&format!("#{f}"))).unwrap(), text);
     }
 
     #[test]
     fn bad_fragments_are_errors() {
-        assert!(decode("v2.abc").unwrap_err().contains("another version"));
-        assert!(decode("hello").is_err());
-        assert!(decode("v1.!!!").is_err());
-        assert!(decode("v1.AAAA").is_err());
+        assert!(now(decode("v2.abc")).unwrap_err().contains("another version"));
+        assert!(now(decode("hello")).is_err());
+        assert!(now(decode("v1.!!!")).is_err());
+        assert!(now(decode("v1.AAAA")).is_err());
     }
 }

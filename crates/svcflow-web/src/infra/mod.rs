@@ -6,6 +6,7 @@ pub mod download;
 pub mod embed;
 pub mod fragment;
 pub mod panic;
+pub mod rules;
 pub mod storage;
 pub mod theme;
 pub mod timing;

@@ -1,60 +1,33 @@
 //! Never a blank page: a panic shows a banner (plain DOM, outside yew, which may be dead by
-//! then) saying what happened, and the editor text is saved to storage first.
+//! then) saying what happened, and the editor text is saved to storage first. The banner is
+//! built in `panic.js`, so that it also works in the release build, where a panic is a trap.
 
 use super::storage;
+use wasm_bindgen::prelude::*;
 
 pub const BANNER_ID: &str = "svcflow-panic";
 
-/// Install the hook (once, at start; through yew, which otherwise replaces it at render).
+/// Install the hook (once, at start; through yew, which otherwise replaces it at render), and the
+/// page-level handler for the release build, where a panic is an immediate trap (`panic.js`).
 pub fn install() {
+    install_trap_handler(BANNER_ID, crate::components::editor::EDITOR_ID, storage::INPUT_KEY);
     yew::set_custom_panic_hook(Box::new(|info| {
         let message = info.to_string();
         web_sys::console::error_1(&format!("svcflow panicked: {message}").into());
-        save_editor_text();
         show_banner(&message);
     }));
 }
 
-fn save_editor_text() {
-    let area = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(crate::components::editor::EDITOR_ID))
-        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlTextAreaElement>(e).ok());
-    if let Some(area) = area {
-        storage::set(storage::INPUT_KEY, &area.value());
-    }
+#[wasm_bindgen(module = "/src/infra/panic.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = showBanner)]
+    fn show_banner_js(banner_id: &str, editor_id: &str, storage_key: &str, message: &str);
+    #[wasm_bindgen(js_name = installTrapHandler)]
+    fn install_trap_handler(banner_id: &str, editor_id: &str, storage_key: &str);
 }
 
-/// Show (or update) the error banner at the top of the page. Text only, never markup.
+/// Save the editor's text and show (or update) the error banner at the top of the page. Text
+/// only, never markup.
 pub fn show_banner(message: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Some(body) = document.body() else { return };
-    let banner = match document.get_element_by_id(BANNER_ID) {
-        Some(b) => b,
-        None => {
-            let Ok(b) = document.create_element("div") else { return };
-            b.set_id(BANNER_ID);
-            let _ = b.set_attribute("role", "alert");
-            let _ = b.set_attribute("class", "panic-banner");
-            let _ = body.insert_before(&b, body.first_child().as_ref());
-            b
-        }
-    };
-    banner.set_text_content(None);
-    let line = |tag: &str, text: &str| {
-        if let Ok(el) = document.create_element(tag) {
-            el.set_text_content(Some(text));
-            let _ = banner.append_child(&el);
-        }
-    };
-    line("strong", "svcflow stopped because of an internal error.");
-    line(
-        "p",
-        &format!(
-            "Your text is safe: it is kept in this browser's localStorage ({}) and will be back when you \
-             reload the page. Please report this error:",
-            storage::INPUT_KEY
-        ),
-    );
-    line("pre", message);
+    show_banner_js(BANNER_ID, crate::components::editor::EDITOR_ID, storage::INPUT_KEY, message);
 }
