@@ -14,9 +14,15 @@ const browser = await launchChromium();
 const problems = [];
 const check = (ok, what) => { if (!ok) problems.push(what); };
 
+// Set while the check below raises a trap on purpose (the banner logs it as a console error).
+let expectedTrap = false;
+// Engine package fetches (embed/pkg/): the app imports it only when kube-proxy's rules are asked for.
+const enginePackage = [];
+
 async function open(context, path = "/") {
   const page = await context.newPage();
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()}`); });
+  page.on("request", (r) => { if (r.url().includes("/embed/pkg/")) enginePackage.push(r.url()); });
+  page.on("console", (m) => { if (m.type() === "error" && !expectedTrap) problems.push(`console error: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("request", (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) problems.push(`request left the page: ${r.url()}`); });
   await page.goto(origin + path, { waitUntil: "load" });
@@ -40,6 +46,18 @@ try {
   });
   check(visible, "the KUBE-SVC node is not inside the visible diagram");
   await page.screenshot({ path: "target/e2e/app.png" });
+  check(enginePackage.length === 0, `the first load fetched the engine package: ${enginePackage}`);
+
+  // The iptables tab: the rules come from the engine package, imported now, with provenance.
+  await page.click("#tab-iptables");
+  await page.waitForFunction(() => document.querySelector(".tab-panel")?.textContent.includes("-j KUBE-SEP-"), null, { timeout: 20000 });
+  check(enginePackage.some((u) => u.endsWith("/embed/pkg/svcflow_js_bg.wasm")), "the iptables tab did not import the engine package");
+  const title = await page.$eval(".rules li[title]", (li) => li.getAttribute("title"));
+  check(/^from input\.yaml:\d+/.test(title), `rule provenance: ${title}`);
+  await page.click(".segmented button:has-text('IPVS')");
+  await page.waitForFunction(() => /IP Virtual Server/.test(document.querySelector(".tab-panel")?.textContent ?? ""), null, { timeout: 20000 });
+  await page.click(".segmented button:has-text('iptables')");
+  await page.click("#tab-problems");
 
   // Type broken YAML: a problem shows up (after the debounce); clicking it selects its range.
   const editor = page.locator("#svcflow-editor");
@@ -104,6 +122,22 @@ try {
   check(exported >= 7 * n, `SVG export of the large graph has ${exported} nodes (want ${7 * n})`);
   console.log(`e2e: 100 KB input analysed and drawn in ${took} ms; ${inDom} nodes in the DOM, ${exported} in the export`);
   await page.close();
+
+  // The release build aborts on a panic (-Cpanic=immediate-abort): a wasm trap reaching the page.
+  // The page's handler shows the banner, as text, and keeps the editor's text in localStorage.
+  {
+    const p = await open(context);
+    await p.locator("#svcflow-editor").fill("kind: Service\nmetadata:\n  name: kept-after-a-trap\n");
+    expectedTrap = true;
+    await p.evaluate(() => window.dispatchEvent(new ErrorEvent("error", { error: new WebAssembly.RuntimeError("unreachable <b>x</b>") })));
+    const banner = await p.waitForSelector("#svcflow-panic[role=alert]", { timeout: 5000 });
+    const text = await banner.textContent();
+    check(text.includes("internal error") && text.includes("unreachable <b>x</b>"), `trap banner: ${text}`);
+    check(await p.evaluate(() => localStorage.getItem("svcflow.input.v1")?.includes("kept-after-a-trap")), "trap: text not kept");
+    check((await p.locator("#svcflow-editor").inputValue()).includes("kept-after-a-trap"), "trap: the editor lost its text");
+    expectedTrap = false;
+    await p.close();
+  }
 
   // Layouts and themes.
   for (const [name, viewport, scheme] of [["app-wide", { width: 1760, height: 960 }, "light"],

@@ -69,6 +69,9 @@ const browser = await launchChromium();
 const problems = [];
 const check = (ok, what) => { if (!ok) problems.push(what); };
 const requests = [];
+// engine fetches by <svcflow-view> elements, i.e. from the page itself (the demo's iframe is the
+// app, which imports the same package for its iptables tab: its own document, its own fetch)
+const pageEngineFetches = [];
 
 async function newPage() {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
@@ -77,6 +80,7 @@ async function newPage() {
   page.on("request", (r) => {
     const url = r.url();
     requests.push(url);
+    if (url.endsWith("/embed/pkg/svcflow_js_bg.wasm") && r.frame() === page.mainFrame()) pageEngineFetches.push(url);
     if (!url.startsWith(origin) && !/^(data|blob|about):/.test(url)) problems.push(`request left the origin: ${url}`);
   });
   return page;
@@ -107,7 +111,7 @@ function view(page, id) {
   });
 }
 
-const wasmRequests = () => requests.filter((u) => u.endsWith("/embed/pkg/svcflow_js_bg.wasm")).length;
+const wasmRequests = () => pageEngineFetches.length;
 
 try {
   // ---- the demo page ----------------------------------------------------------------------------

@@ -79,6 +79,27 @@ assert.equal(dns.nxdomain, false);
 assert.equal(svcflow.resolveDns(yaml, "web").nxdomain, true); // from "default": not found
 assert.equal(svcflow.resolveDns(yaml, "example.com", "shop").upstream, true);
 assert.match(svcflow.version(), /^\d+\.\d+\.\d+/);
+
+// kubeProxy: the rules the browser app's iptables tab imports this package for
+const kp = svcflow.kubeProxy(yaml);
+assert.equal(kp.mode, "iptables");
+assert.equal(kp.text, r.iptables);
+assert.equal(kp.error, null);
+const ruleLines = kp.text.split("\n").filter((l) => l.startsWith("-A "));
+assert.deepEqual(kp.rules.map((x) => x.text), ruleLines, "rules are the text's -A lines, in order");
+assert.ok(kp.chains.some((c) => c.kind === "sep" && c.table === "nat" && c.name.startsWith("KUBE-SEP-")));
+const sep = kp.rules.find((x) => x.chain.startsWith("KUBE-SEP-") && x.text.includes("DNAT"));
+assert.equal(sep.service, "shop/web:http");
+assert.ok(sep.origin.length >= 2 && sep.origin.length % 2 === 0, JSON.stringify(sep.origin));
+const bytes = Buffer.from(yaml);
+const [start, end] = sep.origin;
+assert.match(bytes.subarray(start, end).toString(), /port|http/, "origin is a byte range of the YAML");
+assert.match(svcflow.kubeProxy(yaml, "nftables").text, /table ip kube-proxy/);
+assert.match(svcflow.kubeProxy(yaml, "ipvs").text, /^IP Virtual Server/);
+assert.throws(() => svcflow.kubeProxy(yaml, "userspace"), /mode/);
+const refused = svcflow.kubeProxy("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {clusterIP: 10.0.0.300, ports: [{port: 80}]}\n");
+assert.equal(refused.text, null);
+assert.match(refused.error, /^line \d+, column \d+: .*10\.0\.0\.300/);
 console.log(`embed-node: ${relative(root, main)}: ${r.objects.length} objects, ${r.graph.nodes.length} nodes, iptables ok`);
 
 // ---- package vs CLI, every fixture --------------------------------------------------------------

@@ -9,8 +9,8 @@ use crate::Analysis;
 use std::collections::BTreeMap;
 pub use svcflow_proxy::IpFamily;
 pub use svcflow_proxy::{
-    generate_iptables, generate_ipvs, generate_nftables, normalize_iptables, Chain, ChainKind, IptablesOutput, ProxyError,
-    ProxySummary, Rule, Table,
+    generate_iptables, generate_ipvs, generate_nftables, normalize_iptables, Chain, ChainKind, IptablesOutput,
+    ProxyError, ProxySummary, Rule, Table,
 };
 use svcflow_proxy::{
     DetectLocalMode, ProxyConfig, ProxyEndpoint, ProxyEndpointPort, ProxyEndpointSlice, ProxyLbIngress, ProxyService,

@@ -769,11 +769,11 @@ fn write_service_port(
     }
     // 8. EXT chain.
     if uses_ext {
-        out.chain(Table::Nat, &ext_chain, ChainKind::Ext, svc);
+        out.chain(Table::Nat, ext_chain, ChainKind::Ext, svc);
         if !sp.external_policy_local {
             out.rule(
                 Table::Nat,
-                &ext_chain,
+                ext_chain,
                 format_args!(
                     "-m comment --comment \"masquerade traffic for {s} external destinations\" -j KUBE-MARK-MASQ"
                 ),
@@ -784,7 +784,7 @@ fn write_service_port(
             if ctx.detector.implemented() {
                 out.rule(
                     Table::Nat,
-                    &ext_chain,
+                    ext_chain,
                     format_args!(
                         "-m comment --comment \"pod traffic for {s} external destinations\" {} -j {svc_chain}",
                         ctx.detector.if_local()
@@ -795,7 +795,7 @@ fn write_service_port(
             }
             out.rule(
                 Table::Nat,
-                &ext_chain,
+                ext_chain,
                 format_args!(
                     "-m comment --comment \"masquerade LOCAL traffic for {s} external destinations\" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ"
                 ),
@@ -804,7 +804,7 @@ fn write_service_port(
             );
             out.rule(
                 Table::Nat,
-                &ext_chain,
+                ext_chain,
                 format_args!(
                     "-m comment --comment \"route LOCAL traffic for {s} external destinations\" -m addrtype --src-type LOCAL -j {svc_chain}"
                 ),
@@ -813,17 +813,17 @@ fn write_service_port(
             );
         }
         if has_external {
-            out.rule(Table::Nat, &ext_chain, format_args!("-j {external_policy_chain}"), origin(), svc);
+            out.rule(Table::Nat, ext_chain, format_args!("-j {external_policy_chain}"), origin(), svc);
         }
     }
     // 9. FW chain.
     if uses_fw {
-        out.chain(Table::Nat, &fw_chain, ChainKind::Fw, svc);
+        out.chain(Table::Nat, fw_chain, ChainKind::Fw, svc);
         let mut allow_from_node = false;
         for r in &sp.source_ranges {
             out.rule(
                 Table::Nat,
-                &fw_chain,
+                fw_chain,
                 format_args!("-m comment --comment \"{s} loadbalancer IP\" -s {r} -j {ext_chain}"),
                 origin(),
                 svc,
@@ -836,7 +836,7 @@ fn write_service_port(
             for v in &sp.lb_vips {
                 out.rule(
                     Table::Nat,
-                    &fw_chain,
+                    fw_chain,
                     format_args!("-m comment --comment \"{s} loadbalancer IP\" -s {v} -j {ext_chain}"),
                     origin(),
                     svc,
@@ -845,7 +845,7 @@ fn write_service_port(
         }
         out.rule(
             Table::Nat,
-            &fw_chain,
+            fw_chain,
             format_args!("-m comment --comment \"other traffic to {s} will be dropped by KUBE-PROXY-FIREWALL\""),
             origin(),
             svc,
@@ -904,12 +904,12 @@ fn write_service_port(
         }
     };
     if uses_cluster_chain {
-        out.chain(Table::Nat, &svc_chain, ChainKind::Service, svc);
-        lb_rules(out, &svc_chain, &cat.cluster);
+        out.chain(Table::Nat, svc_chain, ChainKind::Service, svc);
+        lb_rules(out, svc_chain, &cat.cluster);
     }
     if uses_local_chain {
-        out.chain(Table::Nat, &svl_chain, ChainKind::Svl, svc);
-        lb_rules(out, &svl_chain, &cat.local);
+        out.chain(Table::Nat, svl_chain, ChainKind::Svl, svc);
+        lb_rules(out, svl_chain, &cat.local);
     }
     // 12. SEP chains.
     let sep_comment = if large { String::new() } else { format!("-m comment --comment {s} ") };
@@ -931,7 +931,6 @@ fn write_service_port(
             out.rule_concat(Table::Nat, chain, &[&sep_comment, &mp, " -j DNAT --to-destination ", &e.id], o, svc);
         }
     }
-
 }
 
 /// The flow view's summary of one service port (consumes the port: its strings move in).

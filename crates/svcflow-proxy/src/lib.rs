@@ -33,8 +33,8 @@ pub use hash::{
     base32_encode, endpoint_chain_name, h16, nft_hash_and_truncate, port_proto_hash, service_chain_name, sha256_base32,
 };
 pub use iptables::{
-    generate_iptables, probability, summarize_iptables, Chain, ChainKind, EndpointSummary, IptablesOutput, ProxySummary, Rule,
-    ServicePortSummary, Table, LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
+    generate_iptables, probability, summarize_iptables, Chain, ChainKind, EndpointSummary, IptablesOutput,
+    ProxySummary, Rule, ServicePortSummary, Table, LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
 };
 pub use ipvs::generate_ipvs;
 pub use model::{

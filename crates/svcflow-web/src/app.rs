@@ -7,9 +7,9 @@ use crate::components::inspector::Inspector;
 use crate::components::outline::Outline;
 use crate::components::status_bar::StatusBar;
 use crate::components::toolbar::{Export, Toolbar};
+use crate::engine::ProxyMode;
 use crate::examples::EXAMPLES;
 use crate::infra::embed::{self, EmbedMode};
-use crate::engine::ProxyMode;
 use crate::infra::{clipboard, download, fragment, rules, storage, theme, timing};
 use crate::state::{Action, AppState, Pane, Tab};
 use gloo::events::{EventListener, EventListenerOptions};
@@ -341,7 +341,11 @@ pub fn app(props: &AppProps) -> Html {
                         } else {
                             let iptables = rules::proxy_rules(view.text(), ProxyMode::Iptables).await;
                             let iptables = iptables.as_ref().map(|r| r.text.as_str()).map_err(|e| e.to_string());
-                            download::download_text("svcflow-report.md", "text/markdown", &view.markdown_report(iptables))
+                            download::download_text(
+                                "svcflow-report.md",
+                                "text/markdown",
+                                &view.markdown_report(iptables),
+                            )
                         };
                         d.dispatch(export_notice(x, result));
                     });

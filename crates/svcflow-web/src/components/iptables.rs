@@ -120,7 +120,9 @@ struct StructuredProps {
 
 impl PartialEq for StructuredProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.view, &other.view) && Rc::ptr_eq(&self.rules, &other.rules) && self.on_reveal == other.on_reveal
+        Rc::ptr_eq(&self.view, &other.view)
+            && Rc::ptr_eq(&self.rules, &other.rules)
+            && self.on_reveal == other.on_reveal
     }
 }
 
@@ -256,7 +258,9 @@ pub fn iptables(props: &IptablesProps) -> Html {
     };
     let body = match (&view.flow.proxy, current.map(|l| &l.rules)) {
         (Err(e), _) => refused(&e.message, e.span),
-        (Ok(_), None) => html! { <p class="muted loading-rules" role="status">{ "Generating kube-proxy's rules…" }</p> },
+        (Ok(_), None) => {
+            html! { <p class="muted loading-rules" role="status">{ "Generating kube-proxy's rules…" }</p> }
+        }
         (Ok(_), Some(Err(RulesError::Refused(m)))) => refused(m, None),
         (Ok(_), Some(Err(e @ RulesError::Unavailable(_)))) => html! {
             <div class="proxy-error" role="alert"><p><span aria-hidden="true">{ "✖ " }</span>{ e.to_string() }</p></div>
