@@ -4,6 +4,7 @@
 
 use std::io::Read;
 use std::process::ExitCode;
+use svcflow_core::kube_proxy::ProxyMode;
 use svcflow_core::{Options, Sources};
 
 const USAGE: &str = "\
@@ -278,13 +279,6 @@ fn cmd_endpoints(common: &Common) -> Result<u8, String> {
     let (_, analysis) = read_and_analyze(common)?;
     out!("{}", svcflow_core::report::endpoints_table(&analysis));
     Ok(0)
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum ProxyMode {
-    Iptables,
-    Nftables,
-    Ipvs,
 }
 
 const PROXY_FLAGS: &[&str] = &[

@@ -22,6 +22,11 @@ use crate::prepare::{categorize, prepare_all, Backend, Categorized, Ctx, Prepare
 /// rules ("large cluster mode", `largeClusterEndpointsThreshold`).
 pub const LARGE_CLUSTER_ENDPOINTS_THRESHOLD: usize = 1000;
 
+/// Whether kube-proxy runs in large cluster mode for this many endpoints.
+fn is_large_cluster(total_endpoints: usize) -> bool {
+    total_endpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD
+}
+
 /// `computeProbability`: Go `fmt.Sprintf("%0.10f", 1.0/float64(n))`. Rust's `{:.10}`
 /// rounds the exact binary value half-to-even like Go's `strconv` (checked identical for
 /// n in 1..=300000 against Python's `"%.10f"`, which the spec checked against Go).
@@ -358,7 +363,7 @@ pub fn summarize_iptables(
         services,
         warnings: prepared.warnings,
         total_endpoints: prepared.total_endpoints,
-        large_cluster_mode: prepared.total_endpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
+        large_cluster_mode: is_large_cluster(prepared.total_endpoints),
     })
 }
 
@@ -387,7 +392,7 @@ fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
     };
     let mark = &ctx.mark;
     let is_v6 = ctx.family == IpFamily::V6;
-    let large = prepared.total_endpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
+    let large = is_large_cluster(prepared.total_endpoints);
     let mut probs = Probabilities(Vec::with_capacity(64));
 
     for c in ["KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL"] {

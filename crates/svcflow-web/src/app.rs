@@ -7,7 +7,7 @@ use crate::components::inspector::Inspector;
 use crate::components::outline::Outline;
 use crate::components::status_bar::StatusBar;
 use crate::components::toolbar::{Export, Toolbar};
-use crate::engine::ProxyMode;
+use crate::engine::{ProxyMode, ProxyModeText};
 use crate::examples::EXAMPLES;
 use crate::infra::embed::{self, EmbedMode};
 use crate::infra::{clipboard, download, fragment, rules, storage, theme, timing};

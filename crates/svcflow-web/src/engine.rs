@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 use svcflow_core::flow;
-use svcflow_core::kube_proxy::{self, ProxyFlags};
+use svcflow_core::kube_proxy::ProxyFlags;
 use svcflow_core::{analyze, Analysis, Diagnostic, Diagram, Options, Severity, Sources, Span};
 
 /// Name of the editor's text in diagnostics and provenance ("from input.yaml:12").
@@ -213,26 +213,17 @@ fn md_cell(s: &str) -> String {
     s.replace('|', "\\|")
 }
 
-/// Which kube-proxy mode the iptables tab shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProxyMode {
-    Iptables,
-    Nftables,
-    Ipvs,
+/// Which kube-proxy mode the iptables tab shows (the engine's `--proxy-mode`).
+pub use svcflow_core::kube_proxy::ProxyMode;
+
+/// How the page names a kube-proxy mode: the tab's switch and the export's file.
+pub trait ProxyModeText {
+    fn label(self) -> &'static str;
+    fn file_name(self) -> &'static str;
 }
 
-impl ProxyMode {
-    pub const ALL: [ProxyMode; 3] = [ProxyMode::Iptables, ProxyMode::Nftables, ProxyMode::Ipvs];
-
-    pub fn core(self) -> kube_proxy::ProxyMode {
-        match self {
-            ProxyMode::Iptables => kube_proxy::ProxyMode::Iptables,
-            ProxyMode::Nftables => kube_proxy::ProxyMode::Nftables,
-            ProxyMode::Ipvs => kube_proxy::ProxyMode::Ipvs,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
+impl ProxyModeText for ProxyMode {
+    fn label(self) -> &'static str {
         match self {
             ProxyMode::Iptables => "iptables",
             ProxyMode::Nftables => "nftables",
@@ -240,7 +231,7 @@ impl ProxyMode {
         }
     }
 
-    pub fn file_name(self) -> &'static str {
+    fn file_name(self) -> &'static str {
         match self {
             ProxyMode::Iptables => "kube-proxy-iptables.txt",
             ProxyMode::Nftables => "kube-proxy-nftables.txt",

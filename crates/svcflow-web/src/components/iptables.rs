@@ -3,9 +3,8 @@
 //! The rules are computed when the tab asks for them (`infra::rules`), not on every edit.
 
 use super::fold::Fold;
-use crate::engine::{ProxyMode, View};
+use crate::engine::{ProxyMode, ProxyModeText, View};
 use crate::infra::rules::{self, ProxyRules, RulesError};
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use svcflow_core::kube_proxy::{ChainKind, Rule, Table};
@@ -132,7 +131,7 @@ impl PartialEq for StructuredProps {
 fn structured(props: &StructuredProps) -> Html {
     let view = props.view.clone();
     let out = props.rules.clone();
-    let index = use_memo(out.clone(), |o| Rc::new(RuleIndex::new(o)));
+    let index = use_memo(out.clone(), |o| RuleIndex::new(o));
     let Ok(summary) = &view.flow.proxy else { return html! {} };
     let many = summary.services.len() > 4;
     let on_reveal = props.on_reveal.clone();
@@ -153,7 +152,7 @@ fn structured(props: &StructuredProps) -> Html {
                 let body = {
                     let view = view.clone();
                     let out = out.clone();
-                    let index = (*index).clone();
+                    let index = index.clone();
                     let on_reveal = on_reveal.clone();
                     let name = name.to_string();
                     Callback::from(move |_| {
@@ -178,7 +177,7 @@ fn structured(props: &StructuredProps) -> Html {
                 body={{
                     let view = view.clone();
                     let out = out.clone();
-                    let index = (*index).clone();
+                    let index = index.clone();
                     let on_reveal = on_reveal.clone();
                     Callback::from(move |_| {
                         html! { <>{ for out.chains.iter().filter(|c| c.kind == ChainKind::Fixed).map(|c| {
@@ -216,18 +215,21 @@ pub fn iptables(props: &IptablesProps) -> Html {
     let view = &props.view;
     let loaded = use_state(|| None::<Rc<Loaded>>);
     // Which request is the latest: an older answer arriving late must not replace a newer one.
-    let latest = use_mut_ref(|| Cell::new(0u32));
+    let latest = use_mut_ref(|| 0u32);
     {
         let loaded = loaded.clone();
         use_effect_with((view.clone(), props.mode), move |(view, mode)| {
             let (view, mode) = (view.clone(), *mode);
-            let request = latest.borrow().get().wrapping_add(1);
-            latest.borrow().set(request);
+            let request = {
+                let mut latest = latest.borrow_mut();
+                *latest = latest.wrapping_add(1);
+                *latest
+            };
             // Refused by the summary already: the same checks refuse the rules, nothing to fetch.
             if view.flow.proxy.is_ok() {
                 wasm_bindgen_futures::spawn_local(async move {
                     let rules = rules::proxy_rules(view.text(), mode).await.map(Rc::new);
-                    if latest.borrow().get() == request {
+                    if *latest.borrow() == request {
                         loaded.set(Some(Rc::new(Loaded { view, mode, rules })));
                     }
                 });

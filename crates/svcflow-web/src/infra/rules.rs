@@ -45,7 +45,7 @@ mod imp {
     pub async fn proxy_rules(text: &str, mode: ProxyMode) -> Result<ProxyRules, RulesError> {
         let sources = Sources::single(SOURCE_NAME, text);
         let analysis = analyze(&sources, &Options::default());
-        kube_proxy::rules(&analysis, &ProxyFlags::default(), mode.core())
+        kube_proxy::rules(&analysis, &ProxyFlags::default(), mode)
             .map_err(|e| RulesError::Refused(kube_proxy::describe_error(&sources, &e)))
     }
 }
@@ -117,7 +117,7 @@ mod imp {
     }
 
     pub async fn proxy_rules(text: &str, mode: ProxyMode) -> Result<ProxyRules, RulesError> {
-        let value = kube_proxy(text, mode.core().as_str()).await.map_err(|e| {
+        let value = kube_proxy(text, mode.as_str()).await.map_err(|e| {
             RulesError::Unavailable(
                 e.as_string()
                     .or_else(|| js_sys::Error::try_from(e).ok().map(|e| String::from(e.message())))
