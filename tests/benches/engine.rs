@@ -1,5 +1,6 @@
 //! Criterion benchmarks of every engine stage (parse, resolve, kube-proxy iptables, the flow
-//! graph) at 10 / 100 / 1,000 / 10,000 / 50,000 objects. Run: `cargo bench -p svcflow-tests`.
+//! graph) at 10 / 100 / 1,000 / 10,000 / 50,000 objects, and `edit`: an analysis after a
+//! one-character edit in one document, as the browser does it (`analyze_cached`). Run: `cargo bench -p svcflow-tests`.
 //! Numbers and the machine are recorded in BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -23,6 +24,24 @@ fn stages(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("load", objects), &sources, |b, s| b.iter(|| load(s, &options)));
         group.bench_with_input(BenchmarkId::new("analyze", objects), &sources, |b, s| b.iter(|| analyze(s, &options)));
+        // a keystroke: the text differs from the cached one in one document
+        let mid = text[text.len() / 2..].find("name: ").map_or(0, |i| text.len() / 2 + i + 6);
+        let edits: Vec<Sources> = ["x", "xy"]
+            .iter()
+            .map(|typed| {
+                let mut edited = text.clone();
+                edited.insert_str(mid, typed);
+                Sources::single("bench.yaml", edited)
+            })
+            .collect();
+        let mut cache = yaml::DocumentCache::default();
+        let mut turn = 0;
+        group.bench_with_input(BenchmarkId::new("edit", objects), &edits, |b, edits| {
+            b.iter(|| {
+                turn += 1;
+                svcflow_core::analyze_cached(&edits[turn % 2], &options, &mut cache)
+            })
+        });
         let analysis = analyze(&sources, &options);
         group.bench_with_input(BenchmarkId::new("iptables", objects), &analysis, |b, a| {
             b.iter(|| svcflow_core::kube_proxy::iptables(a, &ProxyFlags::default()))

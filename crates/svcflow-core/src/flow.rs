@@ -9,9 +9,9 @@ use crate::Analysis;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::fmt::Write;
 use svcflow_proxy::ServicePortSummary;
+use svcflow_source::hash::HashMap;
 use svcflow_source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -123,7 +123,7 @@ impl Builder<'_> {
 /// (chain names and probabilities: `IptablesOutput::services` or `ProxySummary::services`);
 /// without it the chain lanes stay empty.
 pub fn build(analysis: &Analysis, proxy: Option<&[ServicePortSummary]>) -> FlowGraph {
-    let mut b = Builder { g: DiGraph::new(), ids: HashMap::new(), analysis };
+    let mut b = Builder { g: DiGraph::new(), ids: HashMap::default(), analysis };
     let summaries: HashMap<(String, String, String, String), &ServicePortSummary> = proxy
         .map(|p| {
             p.iter()
@@ -379,7 +379,7 @@ fn chain_hint(sum: &ServicePortSummary) -> String {
 /// in creation order (one pass: layouts of 50,000-object inputs stay linear).
 fn groups_by_service(flow: &FlowGraph) -> Vec<(Option<usize>, Vec<NodeIndex>)> {
     let mut groups: Vec<(Option<usize>, Vec<NodeIndex>)> = Vec::new();
-    let mut index: HashMap<Option<usize>, usize> = HashMap::new();
+    let mut index: HashMap<Option<usize>, usize> = HashMap::default();
     for (i, n) in flow.nodes() {
         let k = *index.entry(n.service).or_insert_with(|| {
             groups.push((n.service, Vec::new()));

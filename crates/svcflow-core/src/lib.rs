@@ -89,6 +89,12 @@ pub fn analyze(sources: &Sources, options: &Options) -> Analysis {
     analyze_inventory(inv, options)
 }
 
+/// [`analyze`], parsing only the YAML documents that changed since the last call with `cache`
+/// (the browser app analyses on every edit); the result equals [`analyze`]'s.
+pub fn analyze_cached(sources: &Sources, options: &Options, cache: &mut yaml::DocumentCache) -> Analysis {
+    analyze_inventory(load::load_cached(sources, options, cache), options)
+}
+
 /// [`analyze`] for objects already loaded.
 pub fn analyze_inventory(inv: Inventory, options: &Options) -> Analysis {
     let nodes: Vec<String> = inv.objects.iter().filter(|o| o.kind == "Node").map(|o| o.name.clone()).collect();

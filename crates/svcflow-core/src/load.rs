@@ -15,16 +15,30 @@ pub struct Inventory {
 
 /// Read all sources. Never fails: bad documents become `invalid-yaml` / `invalid-object`.
 pub fn load(sources: &Sources, options: &Options) -> Inventory {
+    load_with(sources, options, None)
+}
+
+/// [`load`], parsing only the documents that changed since the last call with this cache
+/// (see [`yaml::DocumentCache`]); the result equals [`load`]'s.
+pub fn load_cached(sources: &Sources, options: &Options, cache: &mut yaml::DocumentCache) -> Inventory {
+    load_with(sources, options, Some(cache))
+}
+
+fn load_with(sources: &Sources, options: &Options, mut cache: Option<&mut yaml::DocumentCache>) -> Inventory {
     let mut inv = Inventory::default();
     for (id, file) in sources.files.iter().enumerate() {
-        load_source(&mut inv, id as SourceId, &file.text, options);
+        let id = id as SourceId;
+        let parsed = yaml::parse_stream_with(id, &file.text, &options.budget, cache.as_deref_mut());
+        load_source(&mut inv, parsed, &file.text, options);
+    }
+    if let Some(cache) = cache {
+        cache.end_generation();
     }
     inv.diagnostics.sort_by_key(|d| (d.primary.span.source, d.primary.span.start));
     inv
 }
 
-fn load_source(inv: &mut Inventory, id: SourceId, text: &str, options: &Options) {
-    let parsed = yaml::parse_stream(id, text, &options.budget);
+fn load_source(inv: &mut Inventory, parsed: yaml::ParsedSource, text: &str, options: &Options) {
     for e in parsed.errors {
         inv.diagnostics.push(
             Diagnostic::new(rule_ids::INVALID_YAML, Severity::Error, format!("invalid YAML: {}", e.message), e.span)

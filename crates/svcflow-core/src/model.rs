@@ -10,7 +10,7 @@
 
 use crate::objects::{Body, Container, IntOrString, Labels, Object, PodSpec, Service, ServicePort, Workload};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use svcflow_source::hash::{HashMap, HashSet};
 use svcflow_source::Span;
 
 /// Settings of the simulated cluster.
@@ -160,14 +160,14 @@ impl ExclusionReason {
 pub fn expand_pods(objects: &[Object], nodes: &[String], settings: &ClusterSettings) -> Vec<PodModel> {
     let mut pods = Vec::new();
     // Workloads that real Pods (or ReplicaSets) in the input already stand for.
-    let mut materialised: HashSet<(String, String, String)> = HashSet::new();
+    let mut materialised: HashSet<(String, String, String)> = HashSet::default();
     for o in objects {
         for (kind, name) in &o.owners {
             materialised.insert((o.namespace.clone(), kind.clone(), name.clone()));
         }
     }
     let node_for = |i: usize| nodes.get(i % nodes.len().max(1)).cloned().unwrap_or_else(|| "node-1".to_string());
-    let mut used_ips: HashSet<String> = HashSet::new();
+    let mut used_ips: HashSet<String> = HashSet::default();
     for (idx, o) in objects.iter().enumerate() {
         match &o.body {
             Body::Pod(p) => {
@@ -372,8 +372,8 @@ pub(crate) fn pod_labels<'a>(objects: &'a [Object], pod: &PodModel) -> Option<&'
 
 /// All Services, with addresses allocated and endpoints resolved.
 pub fn resolve_services(objects: &[Object], pods: &[PodModel], settings: &ClusterSettings) -> Vec<ServiceModel> {
-    let mut taken_ips: HashSet<String> = HashSet::new();
-    let mut taken_node_ports: HashSet<i64> = HashSet::new();
+    let mut taken_ips: HashSet<String> = HashSet::default();
+    let mut taken_node_ports: HashSet<i64> = HashSet::default();
     for o in objects {
         if let Some(s) = o.service() {
             if let Some(ip) = &s.cluster_ip {
@@ -387,7 +387,7 @@ pub fn resolve_services(objects: &[Object], pods: &[PodModel], settings: &Cluste
         }
     }
     // EndpointSlices and Endpoints by (namespace, service name).
-    let mut slices: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    let mut slices: HashMap<(String, String), Vec<usize>> = HashMap::default();
     for (i, o) in objects.iter().enumerate() {
         let svc_name = match o.body {
             Body::EndpointSlice(_) => o.labels.get("kubernetes.io/service-name").map(str::to_string),
@@ -400,7 +400,7 @@ pub fn resolve_services(objects: &[Object], pods: &[PodModel], settings: &Cluste
     }
     // Pods by label (key, value): a selector's candidates are the pods that carry at least one
     // of its pairs, so selection stays linear in the input instead of services × pods.
-    let mut by_label: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let mut by_label: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
     for (i, p) in pods.iter().enumerate() {
         if let Some(labels) = pod_labels(objects, p) {
             for e in &labels.entries {

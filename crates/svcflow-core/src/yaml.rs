@@ -15,10 +15,11 @@
 //! other documents are still returned.
 
 use serde_saphyr::granit_parser::{Event, Options, Parser, ScalarStyle, StructureStyle};
+use svcflow_source::hash::HashMap;
 use svcflow_source::{SourceId, Span};
 
 /// Limits that keep hostile input from taking the engine down.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Budget {
     /// Deepest nesting of collections (the parser enforces it; deeper input is an error).
     pub max_depth: usize,
@@ -242,7 +243,7 @@ impl Node {
 }
 
 /// One YAML document of a source.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Document {
     /// The whole document (from its first content line, after any `---`).
     pub span: Span,
@@ -256,7 +257,7 @@ pub struct YamlError {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParsedSource {
     pub documents: Vec<Document>,
     pub errors: Vec<YamlError>,
@@ -264,6 +265,115 @@ pub struct ParsedSource {
 
 /// Parse a whole source (a multi-document YAML stream, or JSON).
 pub fn parse_stream(source: SourceId, text: &str, budget: &Budget) -> ParsedSource {
+    parse_stream_with(source, text, budget, None)
+}
+
+/// [`parse_stream`], re-using the documents `cache` holds from the previous call: only documents
+/// whose text changed are parsed again. The result is the same as [`parse_stream`]'s.
+pub fn parse_stream_cached(source: SourceId, text: &str, budget: &Budget, cache: &mut DocumentCache) -> ParsedSource {
+    let out = parse_stream_with(source, text, budget, Some(cache));
+    cache.end_generation();
+    out
+}
+
+/// The parsed documents of the last text given to [`parse_stream_cached`], by their text.
+///
+/// Why: as the user types in the browser, one document of a file changes and the others only move;
+/// parsing is most of an analysis (the YAML parser runs at a few MB/s in the size-optimised wasm),
+/// so an edit should cost one document's parse. A document is split off the stream by its `---`
+/// lines before parsing ([`split_documents`]) and parsed on its own, so its result depends only
+/// on its text, the budget, and where it starts (its spans are shifted when it moves).
+/// The cache holds only the documents of the latest text: memory stays that of one parse.
+#[derive(Default)]
+pub struct DocumentCache {
+    budget: Option<Budget>,
+    /// Documents of the previous text, taken out as the current text re-uses them.
+    previous: HashMap<Box<str>, CachedDocument>,
+    /// Documents of the text being parsed.
+    current: HashMap<Box<str>, CachedDocument>,
+}
+
+struct CachedDocument {
+    /// Where the document started when its spans were computed.
+    base: u32,
+    parsed: Result<Option<Document>, YamlError>,
+}
+
+impl DocumentCache {
+    /// The parse of `segment` starting at byte `base` of `source`: from the cache when this text
+    /// was parsed before (spans moved to `base`), else parsed now.
+    fn parse(
+        &mut self,
+        source: SourceId,
+        segment: &str,
+        base: u32,
+        budget: &Budget,
+    ) -> Result<Option<Document>, YamlError> {
+        if self.budget.as_ref() != Some(budget) {
+            *self = DocumentCache { budget: Some(budget.clone()), ..DocumentCache::default() };
+        }
+        if let Some(hit) = self.current.get(segment) {
+            // the same text twice in one stream
+            let mut parsed = hit.parsed.clone();
+            move_parse(&mut parsed, source, hit.base, base);
+            return parsed;
+        }
+        let cached = match self.previous.remove(segment) {
+            Some(mut hit) => {
+                move_parse(&mut hit.parsed, source, hit.base, base);
+                CachedDocument { base, parsed: hit.parsed }
+            }
+            None => CachedDocument { base, parsed: parse_document(source, segment, base, budget) },
+        };
+        let parsed = cached.parsed.clone();
+        self.current.insert(segment.into(), cached);
+        parsed
+    }
+
+    /// The text just parsed (all sources of it) becomes the one the next call compares with.
+    pub(crate) fn end_generation(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+    }
+}
+
+/// Move every span of a document's parse from `from` to `to` (and to `source`).
+fn move_parse(parsed: &mut Result<Option<Document>, YamlError>, source: SourceId, from: u32, to: u32) {
+    let shift = |span: &mut Span| {
+        span.source = source;
+        // modular: exact whenever the result fits, and it does (spans lie inside their document)
+        span.start = span.start.wrapping_sub(from).wrapping_add(to);
+        span.end = span.end.wrapping_sub(from).wrapping_add(to);
+    };
+    match parsed {
+        Ok(None) => {}
+        Err(e) => shift(&mut e.span),
+        Ok(Some(doc)) => {
+            shift(&mut doc.span);
+            // iterative: a document may nest up to the budget's depth
+            let mut todo = vec![&mut doc.root];
+            while let Some(node) = todo.pop() {
+                shift(&mut node.span);
+                match &mut node.value {
+                    Value::Scalar(_) => {}
+                    Value::Seq(items) => todo.extend(items.iter_mut()),
+                    Value::Map(entries) => {
+                        for e in entries {
+                            todo.push(&mut e.key);
+                            todo.push(&mut e.value);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn parse_stream_with(
+    source: SourceId,
+    text: &str,
+    budget: &Budget,
+    mut cache: Option<&mut DocumentCache>,
+) -> ParsedSource {
     let mut out = ParsedSource::default();
     let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     for (start, end) in split_documents(text, body_start) {
@@ -289,7 +399,11 @@ pub fn parse_stream(source: SourceId, text: &str, budget: &Budget) -> ParsedSour
             });
             continue;
         }
-        match parse_document(source, segment, start as u32, budget) {
+        let parsed = match cache.as_deref_mut() {
+            Some(cache) => cache.parse(source, segment, start as u32, budget),
+            None => parse_document(source, segment, start as u32, budget),
+        };
+        match parsed {
             Ok(Some(doc)) => out.documents.push(doc),
             Ok(None) => {}
             Err(e) => out.errors.push(e),

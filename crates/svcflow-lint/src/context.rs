@@ -5,13 +5,13 @@
 //! rejects.
 
 use crate::names::{self, HostRef};
-use std::collections::{HashMap, HashSet};
 use svcflow_core::objects::{
     Body, Container, ContainerPort, IntOrString, LabelSelector, Labels, Object, PodSpec, ScalarKind, Service,
     ServicePort, Workload,
 };
 use svcflow_core::yaml::{Entry, Node, Value};
 use svcflow_core::{Options, Sources, Span};
+use svcflow_source::hash::{HashMap, HashSet};
 
 /// Something that makes pods: a workload's pod template or a bare Pod.
 #[derive(Debug)]
@@ -135,13 +135,13 @@ impl<'a> LintContext<'a> {
             services: Vec::new(),
             pods: Vec::new(),
             selected_by: Vec::new(),
-            pods_in_namespace: HashMap::new(),
-            postings: HashMap::new(),
-            service_index: HashMap::new(),
-            service_names: HashMap::new(),
-            namespaces: HashSet::new(),
-            missing_governing: HashSet::new(),
-            autoscaled: HashSet::new(),
+            pods_in_namespace: HashMap::default(),
+            postings: HashMap::default(),
+            service_index: HashMap::default(),
+            service_names: HashMap::default(),
+            namespaces: HashSet::default(),
+            missing_governing: HashSet::default(),
+            autoscaled: HashSet::default(),
             clients: Vec::new(),
             rejected: vec![false; objects.len()],
         };
@@ -299,7 +299,7 @@ impl<'a> LintContext<'a> {
     // ---- selection ----------------------------------------------------------------------------
 
     fn select(&mut self) {
-        let mut postings: HashMap<(&'a str, &'a str), Vec<usize>> = HashMap::new();
+        let mut postings: HashMap<(&'a str, &'a str), Vec<usize>> = HashMap::default();
         for (i, p) in self.pods.iter().enumerate() {
             for e in &p.labels.entries {
                 let list = postings.entry((e.key.as_str(), e.value.as_str())).or_default();
@@ -394,8 +394,8 @@ impl<'a> LintContext<'a> {
 
     fn container_clients(&self, index: usize, object: &'a Object, c: &Container, out: &mut Vec<ClientRef>) {
         // The container environment, expanded in order as the kubelet does it.
-        let mut env: HashMap<&str, Option<String>> = HashMap::new();
-        let mut referenced: HashSet<&str> = HashSet::new();
+        let mut env: HashMap<&str, Option<String>> = HashMap::default();
+        let mut referenced: HashSet<&str> = HashSet::default();
         let mut strings: Vec<(Expanded, Span, Option<&str>, bool)> = Vec::new();
         for var in &c.env {
             match &var.value {
@@ -768,7 +768,7 @@ mod tests {
 
     fn x(raw: &str, vars: &[(&'static str, &str)]) -> String {
         let map: HashMap<&str, Option<String>> = vars.iter().map(|(k, v)| (*k, Some(v.to_string()))).collect();
-        expand(raw, &map, &mut HashSet::new()).text
+        expand(raw, &map, &mut HashSet::default()).text
     }
 
     #[test]
@@ -784,7 +784,7 @@ mod tests {
     #[test]
     fn origin_maps_raw_bytes() {
         let map: HashMap<&str, Option<String>> = [("H", Some("api".to_string()))].into_iter().collect();
-        let e = expand("http://$(H):80 db:5432", &map, &mut HashSet::new());
+        let e = expand("http://$(H):80 db:5432", &map, &mut HashSet::default());
         assert_eq!(e.text, "http://api:80 db:5432");
         assert_eq!(e.origin(7, 3), None);
         let db = e.text.find("db").unwrap();

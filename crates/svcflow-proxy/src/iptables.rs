@@ -435,8 +435,8 @@ fn render(ctx: &Ctx, prepared: Prepared) -> IptablesOutput {
     }
 
     // Stale service chains (§11): flush + delete, sorted (upstream: set order).
-    let active_nat: std::collections::HashSet<&str> = if ctx.existing_nat_chains.is_empty() {
-        std::collections::HashSet::new()
+    let active_nat: svcflow_source::hash::HashSet<&str> = if ctx.existing_nat_chains.is_empty() {
+        svcflow_source::hash::HashSet::default()
     } else {
         out.nat_chains.iter().map(|c| c.name.as_str()).collect()
     };

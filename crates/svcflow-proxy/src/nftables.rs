@@ -9,8 +9,9 @@
 //! knftables `objects.go`. A first full sync from an empty table; services visited in
 //! sorted order (upstream: Go map order, which only affects element order).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
+use svcflow_source::hash::HashMap;
 
 use crate::hash::nft_hash_and_truncate;
 use crate::model::*;
@@ -78,7 +79,7 @@ impl Nft {
         Nft {
             prefix: format!("{fam} kube-proxy"),
             table: format!("add table {fam} kube-proxy {{ comment \"rules for kube-proxy\" ; }}\n"),
-            chains: HashMap::new(),
+            chains: HashMap::default(),
             sets: BTreeMap::new(),
             maps: BTreeMap::new(),
         }

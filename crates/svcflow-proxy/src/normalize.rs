@@ -7,8 +7,8 @@
 //! `symMerge`), reproduced so that even an inconsistent comparison (rules without
 //! comments) orders exactly as Go does.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
+use svcflow_source::hash::HashMap;
 
 use crate::model::ProxyError;
 
@@ -190,7 +190,7 @@ fn parse_dump(data: &str) -> Result<Vec<ParsedTable>, String> {
     let mut tables: Vec<ParsedTable> = Vec::new();
     // Chain name → index in the current table's `chains` (first declaration wins, as
     // `GetChain` returns the first match).
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: HashMap<String, usize> = HashMap::default();
     let mut state = State::Table;
     for raw_line in data.trim_matches('\n').split('\n') {
         let line = raw_line.trim();

@@ -17,9 +17,10 @@
 //!   `pkg/proxy/util/localdetector.go` plus `cmd/kube-proxy/app/server_linux.go`
 //!   (`getLocalDetectors`): the node-level settings (§1, §9.4).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
+use svcflow_source::hash::HashMap;
 
 use svcflow_source::Span;
 
@@ -552,7 +553,8 @@ pub(crate) fn prepare(
 
     // EndpointSlices grouped by (namespace, service name), keyed by slice name. The groups
     // are only looked up, never iterated, so their map needs no order.
-    let mut slices_by_svc: HashMap<(&str, &str), BTreeMap<&str, ParsedSlice>> = HashMap::with_capacity(slices.len());
+    let mut slices_by_svc: HashMap<(&str, &str), BTreeMap<&str, ParsedSlice>> =
+        HashMap::with_capacity_and_hasher(slices.len(), Default::default());
     for (sl, ips) in slices.iter().zip(&first_ips) {
         let r = slice_ref(sl);
         if let Some(l) = excluded_by_labels(&sl.labels) {

@@ -5,7 +5,14 @@
 use std::fmt::Write;
 use svcflow_core::flow;
 use svcflow_core::kube_proxy::ProxyFlags;
-use svcflow_core::{analyze, Analysis, Diagnostic, Diagram, Options, Severity, Sources, Span};
+use svcflow_core::yaml::DocumentCache;
+use svcflow_core::{analyze_cached, Analysis, Diagnostic, Diagram, Options, Severity, Sources, Span};
+
+thread_local! {
+    /// The YAML documents of the last analysed text: an edit re-parses only the document it
+    /// touched (parsing is most of an analysis; see `DocumentCache`).
+    static DOCUMENTS: std::cell::RefCell<DocumentCache> = std::cell::RefCell::default();
+}
 
 /// Name of the editor's text in diagnostics and provenance ("from input.yaml:12").
 pub const SOURCE_NAME: &str = "input.yaml";
@@ -61,7 +68,7 @@ impl std::fmt::Debug for View {
 impl View {
     pub fn new(text: &str) -> View {
         let sources = Sources::single(SOURCE_NAME, text);
-        let analysis = analyze(&sources, &Options::default());
+        let analysis = DOCUMENTS.with_borrow_mut(|cache| analyze_cached(&sources, &Options::default(), cache));
         let flow = analysis.diagram(&ProxyFlags::default());
         let problems = problems(&sources, &analysis);
         let objects = analysis

@@ -1,5 +1,5 @@
 use super::prelude::*;
-use std::collections::HashMap;
+use svcflow_source::hash::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -83,7 +83,7 @@ declare_rule! {
 
 fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
     // number → (the Service holding it, the span of the field that holds it)
-    let mut held: HashMap<i64, (usize, Span)> = HashMap::new();
+    let mut held: HashMap<i64, (usize, Span)> = HashMap::default();
     for (index, s) in cx.services.iter().enumerate() {
         let svc = s.svc;
         let o = cx.object(s.object);

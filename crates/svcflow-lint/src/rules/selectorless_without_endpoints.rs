@@ -60,7 +60,7 @@ declare_rule! {
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
-    let mut backed: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+    let mut backed: svcflow_source::hash::HashSet<(&str, &str)> = svcflow_source::hash::HashSet::default();
     for o in cx.objects {
         match &o.body {
             Body::EndpointSlice(_) => {

@@ -5,10 +5,10 @@
 use super::fold::Fold;
 use crate::engine::{ProxyMode, ProxyModeText, View};
 use crate::infra::rules::{self, ProxyRules, RulesError};
-use std::collections::HashMap;
 use std::rc::Rc;
 use svcflow_core::kube_proxy::{ChainKind, Rule, Table};
 use svcflow_core::Span;
+use svcflow_source::hash::HashMap;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -67,7 +67,7 @@ pub struct RuleIndex {
 
 impl RuleIndex {
     fn new(out: &ProxyRules) -> RuleIndex {
-        let mut by_chain: HashMap<(Table, String), Vec<usize>> = HashMap::new();
+        let mut by_chain: HashMap<(Table, String), Vec<usize>> = HashMap::default();
         for (i, r) in out.rules.iter().enumerate() {
             by_chain.entry((r.table, r.chain.clone())).or_default().push(i);
         }
