@@ -11,13 +11,15 @@
 #           wasm32 std (an offline machine), Debian's rustc-web toolchain + its std sources, used
 #           with -Zbuild-std through scripts/shim/cargo;
 #   cargo   wasm-bindgen-cli, trunk, wasm-pack at pinned versions (cargo install --locked);
-#   npm     binaryen (wasm-opt 132; Debian's binaryen is too old for current rustc output), and
+#   npm     binaryen (wasm-opt 132; Debian's binaryen is too old for current rustc output),
+#           terser (minifies the release build's JS: trunk's own JS minifier fails on it), and
 #           playwright-core for tests/e2e (it drives Debian's chromium; no browser download).
 
 WASM_BINDGEN_VERSION=0.2.129 # must equal wasm-bindgen in Cargo.toml (pinned with "="): bump both together
 TRUNK_VERSION=0.21.14        # trunk 0.22.x needs rustc >= 1.96.1
 WASM_PACK_VERSION=0.15.1
 BINARYEN_VERSION=132.0.0
+TERSER_VERSION=5.51.2
 SVCFLOW_TOOLS=${SVCFLOW_TOOLS:-wasm-bindgen-cli trunk wasm-pack}
 
 _sf_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -71,10 +73,14 @@ _sf_setup() {
     CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
       cargo install --locked --quiet --version "$ver" "$p" || return 1
   done
-  # 4. wasm-opt from npm, in a private prefix.
+  # 4. wasm-opt and terser from npm, in a private prefix.
   if [[ $("$npmbin/wasm-opt" --version 2>/dev/null) != *"(version_${BINARYEN_VERSION%%.*})" ]]; then
     echo "svcflow-setup: npm install binaryen@$BINARYEN_VERSION" >&2
     npm install --silent --no-audit --no-fund --prefix "$SVCFLOW_CACHE/npm" "binaryen@$BINARYEN_VERSION" || return 1
+  fi
+  if [ "$("$npmbin/terser" --version 2>/dev/null)" != "terser $TERSER_VERSION" ]; then
+    echo "svcflow-setup: npm install terser@$TERSER_VERSION" >&2
+    npm install --silent --no-audit --no-fund --prefix "$SVCFLOW_CACHE/npm" "terser@$TERSER_VERSION" || return 1
   fi
   # 5. playwright-core for the end-to-end checks of dist/ (it drives Debian's chromium; no download).
   if [ ! -d "$_sf_dir/../tests/e2e/node_modules/playwright-core" ]; then

@@ -394,6 +394,25 @@ fn groups_by_service(flow: &FlowGraph) -> Vec<(Option<usize>, Vec<NodeIndex>)> {
 
 pub const LANE_TITLES: [&str; 5] =
     ["Client / DNS", "Service", "kube-proxy: service chain", "kube-proxy: endpoint", "Pods"];
+/// `v` with `places` decimals (at most 9), for SVG coordinates and CSS lengths: rounded half away
+/// from zero, `-0.0` written `0.0`, NaN and infinities as 0.
+///
+/// Why not `format!("{v:.1}")`: float formatting (exact and shortest) is several KB of the
+/// browser's wasm, and diagram coordinates need no more than this integer arithmetic.
+pub fn fixed(v: f64, places: u32) -> String {
+    let places = places.min(9);
+    let scale = 10i64.pow(places);
+    let scaled = (v * scale as f64).round();
+    let n = if scaled.is_finite() { scaled.clamp(-1e17, 1e17) as i64 } else { 0 };
+    let sign = if n < 0 { "-" } else { "" };
+    let (whole, frac) = (n.unsigned_abs() / scale as u64, n.unsigned_abs() % scale as u64);
+    if places == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{frac:0width$}", width = places as usize)
+    }
+}
+
 pub const NODE_WIDTH: f64 = 230.0;
 pub const NODE_HEIGHT: f64 = 58.0;
 const LANE_GAP: f64 = 70.0;
@@ -474,7 +493,11 @@ pub fn layout(flow: &FlowGraph) -> Layout {
             LaidEdge {
                 from: e.source().index(),
                 to: e.target().index(),
-                path: format!("M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}", x1 + dx, x2 - dx),
+                path: {
+                    let (x1, y1, x2, y2, c1, c2) =
+                        (fixed(x1, 1), fixed(y1, 1), fixed(x2, 1), fixed(y2, 1), fixed(x1 + dx, 1), fixed(x2 - dx, 1));
+                    format!("M{x1},{y1} C{c1},{y1} {c2},{y2} {x2},{y2}")
+                },
                 label_x: (x1 + x2) / 2.0,
                 label_y: (y1 + y2) / 2.0 - 4.0,
             }
@@ -645,4 +668,29 @@ pub fn explain(analysis: &Analysis, proxy: Option<&[ServicePortSummary]>) -> Vec
         }
     }
     out.iter().enumerate().map(|(i, s)| format!("{}. {s}", i + 1)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixed;
+
+    #[test]
+    fn fixed_writes_decimals_with_integers() {
+        assert_eq!(fixed(12.34, 1), "12.3");
+        assert_eq!(fixed(12.36, 1), "12.4");
+        assert_eq!(fixed(-3.14159, 2), "-3.14");
+        assert_eq!(fixed(-0.04, 1), "0.0");
+        assert_eq!(fixed(0.5, 0), "1");
+        assert_eq!(fixed(-0.5, 0), "-1");
+        assert_eq!(fixed(7.0, 4), "7.0000");
+        assert_eq!(fixed(0.00123, 4), "0.0012");
+        assert_eq!(fixed(f64::NAN, 1), "0.0");
+        assert_eq!(fixed(f64::INFINITY, 1), "0.0");
+        assert_eq!(fixed(1e30, 0), "100000000000000000");
+        // the same as float formatting away from exact ties
+        for i in 0..10_000 {
+            let v = (i as f64) * 1.37 - 5_000.013;
+            assert_eq!(fixed(v, 1), format!("{v:.1}"), "{v}");
+        }
+    }
 }

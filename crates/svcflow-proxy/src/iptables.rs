@@ -27,11 +27,30 @@ fn is_large_cluster(total_endpoints: usize) -> bool {
     total_endpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD
 }
 
-/// `computeProbability`: Go `fmt.Sprintf("%0.10f", 1.0/float64(n))`. Rust's `{:.10}`
-/// rounds the exact binary value half-to-even like Go's `strconv` (checked identical for
-/// n in 1..=300000 against Python's `"%.10f"`, which the spec checked against Go).
+/// `computeProbability`: Go `fmt.Sprintf("%0.10f", 1.0/float64(n))`: the exact binary value
+/// of the float64 `1/n`, rounded to 10 decimals half-to-even (Go's `strconv`, like Rust's
+/// `{:.10}` and Python's `"%.10f"`; the spec checked Python's against Go).
+///
+/// Computed with integers (the float is `mantissa × 2^-shift`, so its 10-decimal rounding is
+/// `mantissa × 10^10 / 2^shift` rounded), so the browser's wasm carries no float-formatting
+/// code; a test checks it equals Rust's `{:.10}` for n in 1..=300,000 and for huge n.
 pub fn probability(n: usize) -> String {
-    format!("{:.10}", 1.0 / n as f64)
+    let p = 1.0 / n.max(1) as f64;
+    let bits = p.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i32;
+    // 1/n for n ≥ 1 is normal and at most 1: exponent field ≤ 1023, so shift ≥ 52
+    let mantissa = u128::from((bits & ((1 << 52) - 1)) | (1 << 52));
+    let shift = (1075 - exponent) as u32;
+    let scaled = mantissa * 10_000_000_000;
+    let (mut units, rest) = if shift >= 128 { (0, scaled) } else { (scaled >> shift, scaled & ((1u128 << shift) - 1)) };
+    // rest / 2^shift compared with one half
+    let half = if shift >= 128 { u128::MAX } else { 1u128 << (shift - 1) };
+    if rest > half || (rest == half && units % 2 == 1) {
+        units += 1;
+    }
+    // at most 10^10: u64 (formatting a u128 would pull in its own code)
+    let units = units as u64;
+    format!("{}.{:010}", units / 10_000_000_000, units % 10_000_000_000)
 }
 
 /// An iptables table.
@@ -1075,5 +1094,13 @@ mod tests {
         // 1/2048 = 0.00048828125 exactly: a true tie, rounded to even.
         assert_eq!(probability(2048), "0.0004882812");
         assert_eq!(probability(1), "1.0000000000");
+    }
+
+    #[test]
+    fn probability_equals_float_formatting() {
+        let huge = [1usize << 20, (1 << 31) + 1, 3_000_000_019, 1 << 40, (1 << 53) + 1, usize::MAX];
+        for n in (1..=300_000).chain(huge) {
+            assert_eq!(probability(n), format!("{:.10}", 1.0 / n as f64), "n = {n}");
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::engine::View;
 use std::rc::Rc;
-use svcflow_core::flow::{FlowNode, NodeKind, Status, LANE_TITLES};
+use svcflow_core::flow::{fixed, FlowNode, NodeKind, Status, LANE_TITLES};
 use svcflow_core::Severity;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
@@ -138,9 +138,10 @@ fn fit_text(s: &str, avail: f64, char_px: f64) -> (String, Option<String>) {
     }
 }
 
-/// A length for an SVG attribute (one decimal: no shortest-float formatting code in the wasm).
+/// A length for an SVG attribute (one decimal, by integer arithmetic: no float formatting code
+/// in the wasm).
 fn px(v: f64) -> String {
-    format!("{v:.1}")
+    fixed(v, 1)
 }
 
 /// Pan and zoom: screen = translate + scale × drawing.
@@ -159,7 +160,7 @@ impl Default for Transform {
 
 impl Transform {
     fn attr(&self) -> String {
-        format!("translate({:.2} {:.2}) scale({:.4})", self.x, self.y, self.k)
+        format!("translate({} {}) scale({})", fixed(self.x, 2), fixed(self.y, 2), fixed(self.k, 4))
     }
 
     /// Zoom by `factor` keeping the screen point (`px`, `py`) still.
@@ -507,7 +508,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             Callback::from(move |_: FocusEvent| hovered.set(v))
         };
         html! {
-            <g class={class} transform={format!("translate({:.1} {:.1})", ln.x, ln.y)} tabindex="0" role="button"
+            <g class={class} transform={format!("translate({} {})", px(ln.x), px(ln.y))} tabindex="0" role="button"
                 aria-label={aria} aria-pressed={selected.to_string()} data-index={i.to_string()}
                 {onclick} {onkeydown}
                 onmouseenter={hover(Some(i))} onmouseleave={hover(None)} onfocus={focus(Some(i))} onblur={focus(None)}>
@@ -534,7 +535,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 }
                 if let Some(sev) = worst {
                     <g class={classes!("badge", if sev == Severity::Error { "sev-error" } else { "sev-warning" })}
-                        transform={format!("translate({:.1} -10)", ln.width - 40.0)}>
+                        transform={format!("translate({} -10)", px(ln.width - 40.0))}>
                         <rect width="40" height="18" rx="9" />
                         <text x="20" y="13" text-anchor="middle">
                             { format!("{} {}", if sev == Severity::Error { "✖" } else { "⚠" }, problems.len()) }
@@ -598,7 +599,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     <p class="empty">{ "No Services yet: paste Kubernetes YAML with a Service on the left, or pick an example." }</p>
                 }
                 <svg class="flow-svg" ref={props.svg_ref.clone()} width="100%" height="100%" role="group"
-                    aria-label="Flow diagram" data-width={format!("{lw:.0}")} data-height={format!("{lh:.0}")}
+                    aria-label="Flow diagram" data-width={fixed(lw, 0)} data-height={fixed(lh, 0)}
                     {onwheel} {onpointerdown} {onpointermove} onpointerup={end_drag.clone()} onpointercancel={end_drag}>
                     <style>{ DIAGRAM_CSS }</style>
                     <defs>

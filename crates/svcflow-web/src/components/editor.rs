@@ -5,6 +5,7 @@ use crate::engine::View;
 use crate::state::Reveal;
 use gloo::events::EventListener;
 use std::rc::Rc;
+use svcflow_core::flow::fixed;
 use svcflow_core::{Severity, Span};
 use svcflow_source::{byte_offset_of_utf16, utf16_index_of_byte};
 use wasm_bindgen::JsCast;
@@ -265,8 +266,8 @@ pub fn editor(props: &EditorProps) -> Html {
         }
         // Room to scroll as far as the textarea (its scrollbar makes it scroll further).
         numbers.push_str("\n\n");
-        let above = format!("height:{}px", (w.first - 1) as f64 * LINE_HEIGHT);
-        let below = format!("height:{}px", lines.saturating_sub(last) as f64 * LINE_HEIGHT);
+        let above = format!("height:{}px", fixed((w.first - 1) as f64 * LINE_HEIGHT, 0));
+        let below = format!("height:{}px", fixed(lines.saturating_sub(last) as f64 * LINE_HEIGHT, 0));
         (AttrValue::from(numbers), AttrValue::from(above), AttrValue::from(below))
     });
 
@@ -379,14 +380,14 @@ fn overlay_html(view: &View, highlight: &[Span], current_problem: Option<usize>,
         })
         .filter(|&(a, b)| a <= last && b >= first)
         .collect();
-    let above = format!("display:block;height:{}px", (first.max(1) - 1) as f64 * LINE_HEIGHT);
+    let above = format!("display:block;height:{}px", fixed((first.max(1) - 1) as f64 * LINE_HEIGHT, 0));
     let gutter = html! {
         { for gutter_marks.iter().map(|(line, sev, msg)| {
             let (icon, class) = match sev {
                 Severity::Error => ("✖", "gutter-mark sev-error"),
                 Severity::Warning => ("⚠", "gutter-mark sev-warning"),
             };
-            let top = format!("top:{:.0}px", PAD_TOP + (*line as f64 - 1.0) * LINE_HEIGHT);
+            let top = format!("top:{}px", fixed(PAD_TOP + (*line as f64 - 1.0) * LINE_HEIGHT, 0));
             html! { <span class={class} style={top} title={msg.clone()}>{ icon }</span> }
         }) }
     };
@@ -394,9 +395,9 @@ fn overlay_html(view: &View, highlight: &[Span], current_problem: Option<usize>,
         <>
             { for bands.iter().map(|(a, b)| {
                 let style = format!(
-                    "top:{:.0}px;height:{:.0}px",
-                    PAD_TOP + (*a as f64 - 1.0) * LINE_HEIGHT,
-                    (*b - *a + 1) as f64 * LINE_HEIGHT
+                    "top:{}px;height:{}px",
+                    fixed(PAD_TOP + (*a as f64 - 1.0) * LINE_HEIGHT, 0),
+                    fixed((*b - *a + 1) as f64 * LINE_HEIGHT, 0)
                 );
                 html! { <span class="band" {style}></span> }
             }) }
