@@ -400,17 +400,38 @@ pub const LANE_TITLES: [&str; 5] =
 /// Why not `format!("{v:.1}")`: float formatting (exact and shortest) is several KB of the
 /// browser's wasm, and diagram coordinates need no more than this integer arithmetic.
 pub fn fixed(v: f64, places: u32) -> String {
+    let mut out = String::with_capacity(12);
+    push_fixed(&mut out, v, places);
+    out
+}
+
+/// [`fixed`], appended to `out` (digits pushed by hand: no formatting machinery, no allocation).
+pub fn push_fixed(out: &mut String, v: f64, places: u32) {
     let places = places.min(9);
-    let scale = 10i64.pow(places);
+    let scale = 10u64.pow(places);
     let scaled = (v * scale as f64).round();
     let n = if scaled.is_finite() { scaled.clamp(-1e17, 1e17) as i64 } else { 0 };
-    let sign = if n < 0 { "-" } else { "" };
-    let (whole, frac) = (n.unsigned_abs() / scale as u64, n.unsigned_abs() % scale as u64);
-    if places == 0 {
-        format!("{sign}{whole}")
-    } else {
-        format!("{sign}{whole}.{frac:0width$}", width = places as usize)
+    if n < 0 {
+        out.push('-');
     }
+    let n = n.unsigned_abs();
+    push_digits(out, n / scale, 1);
+    if places > 0 {
+        out.push('.');
+        push_digits(out, n % scale, places as usize);
+    }
+}
+
+/// `n` in decimal, zero-padded to at least `width` digits.
+fn push_digits(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut i = digits.len();
+    while n > 0 || digits.len() - i < width {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.extend(digits[i..].iter().map(|&d| d as char));
 }
 
 pub const NODE_WIDTH: f64 = 230.0;
@@ -432,11 +453,36 @@ pub struct LaidNode {
 pub struct LaidEdge {
     pub from: usize,
     pub to: usize,
-    /// SVG path data (a horizontal cubic curve).
-    pub path: String,
+    /// Where the curve starts and ends (x1, y1, x2, y2); its SVG path data is [`LaidEdge::path`],
+    /// made only for the edges drawn (the browser draws the visible part of a large diagram).
+    #[serde(rename = "path", serialize_with = "serialize_path")]
+    pub ends: [f64; 4],
     /// Where to put the label.
     pub label_x: f64,
     pub label_y: f64,
+}
+
+impl LaidEdge {
+    /// SVG path data: a horizontal cubic curve from the start to the end.
+    pub fn path(&self) -> String {
+        let [x1, y1, x2, y2] = self.ends;
+        let dx = ((x2 - x1) / 2.0).max(30.0);
+        // "M{x1},{y1} C{x1+dx},{y1} {x2-dx},{y2} {x2},{y2}", one allocation
+        let mut path = String::with_capacity(48);
+        let points = [(x1, y1), (x1 + dx, y1), (x2 - dx, y2), (x2, y2)];
+        for (k, (x, y)) in points.into_iter().enumerate() {
+            path.push_str(["M", " C", " ", " "][k]);
+            push_fixed(&mut path, x, 1);
+            path.push(',');
+            push_fixed(&mut path, y, 1);
+        }
+        path
+    }
+}
+
+fn serialize_path<S: serde::Serializer>(ends: &[f64; 4], serializer: S) -> Result<S::Ok, S::Error> {
+    let edge = LaidEdge { from: 0, to: 0, ends: *ends, label_x: 0.0, label_y: 0.0 };
+    serializer.serialize_str(&edge.path())
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -489,15 +535,10 @@ pub fn layout(flow: &FlowGraph) -> Layout {
             let (a, b) = (&nodes[e.source().index()], &nodes[e.target().index()]);
             let (x1, y1) = (a.x + a.width, a.y + a.height / 2.0);
             let (x2, y2) = (b.x, b.y + b.height / 2.0);
-            let dx = ((x2 - x1) / 2.0).max(30.0);
             LaidEdge {
                 from: e.source().index(),
                 to: e.target().index(),
-                path: {
-                    let (x1, y1, x2, y2, c1, c2) =
-                        (fixed(x1, 1), fixed(y1, 1), fixed(x2, 1), fixed(y2, 1), fixed(x1 + dx, 1), fixed(x2 - dx, 1));
-                    format!("M{x1},{y1} C{c1},{y1} {c2},{y2} {x2},{y2}")
-                },
+                ends: [x1, y1, x2, y2],
                 label_x: (x1 + x2) / 2.0,
                 label_y: (y1 + y2) / 2.0 - 4.0,
             }
@@ -678,7 +719,7 @@ mod tests {
     fn fixed_writes_decimals_with_integers() {
         assert_eq!(fixed(12.34, 1), "12.3");
         assert_eq!(fixed(12.36, 1), "12.4");
-        assert_eq!(fixed(-3.14159, 2), "-3.14");
+        assert_eq!(fixed(-4.56789, 2), "-4.57");
         assert_eq!(fixed(-0.04, 1), "0.0");
         assert_eq!(fixed(0.5, 0), "1");
         assert_eq!(fixed(-0.5, 0), "-1");

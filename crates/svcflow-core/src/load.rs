@@ -4,6 +4,7 @@ use crate::diag::{rule_ids, Diagnostic, Severity};
 use crate::objects::{Decoder, Object};
 use crate::yaml::{self, Node, Value};
 use crate::Options;
+use std::rc::Rc;
 use svcflow_source::{SourceId, Sources};
 
 /// Every object of the input, in input order, and the findings of reading them.
@@ -68,17 +69,17 @@ fn load_source(inv: &mut Inventory, parsed: yaml::ParsedSource, text: &str, opti
     }
 }
 
-fn push_objects(decoder: &mut Decoder, out: &mut Vec<Object>, node: Node, depth: usize) {
+fn push_objects(decoder: &mut Decoder, out: &mut Vec<Object>, node: Rc<Node>, depth: usize) {
     // `kind: List` (kubectl get -o yaml) and `*List` kinds carry their objects in `items`.
     let kind = node.get("kind").and_then(|k| k.str_value()).unwrap_or("");
     let is_list = depth < 4 && (kind == "List" || kind.ends_with("List"));
     if is_list && node.get("items").and_then(|i| i.as_seq()).is_some() {
-        let Value::Map(entries) = node.value else { return };
+        let Value::Map(entries) = &node.value else { return };
         for entry in entries {
             if entry.key.as_scalar().is_some_and(|k| k.text == "items") {
-                if let Value::Seq(items) = entry.value.value {
+                if let Value::Seq(items) = &entry.value.value {
                     for item in items {
-                        push_objects(decoder, out, item, depth + 1);
+                        push_objects(decoder, out, Rc::new(item.clone()), depth + 1);
                     }
                 }
             }

@@ -8,6 +8,7 @@
 use crate::diag::{rule_ids, Diagnostic, Severity};
 use crate::yaml::{Entry, Node, Typed, Value};
 use serde::Serialize;
+use std::rc::Rc;
 use svcflow_source::Span;
 
 /// A decoded field: its value, the span of its key and the span of its value.
@@ -442,8 +443,10 @@ pub struct Object {
     pub labels: Labels,
     pub annotations: Labels,
     pub body: Body,
+    /// The object's YAML, shared with the parse that produced it (the browser's document cache
+    /// keeps it for the next edit: see `yaml::DocumentCache`).
     #[serde(skip)]
-    pub node: Node,
+    pub node: Rc<Node>,
 }
 
 impl Object {
@@ -500,7 +503,7 @@ impl<'a> Decoder<'a> {
 
     /// Decode one object from the root node of a document or a `List` item. `None` when the node
     /// is not an object at all (then a diagnostic was recorded).
-    pub fn object(&mut self, node: Node) -> Option<Object> {
+    pub fn object(&mut self, node: Rc<Node>) -> Option<Object> {
         let mut object = self.decode(&node)?;
         object.node = node;
         Some(object)
@@ -590,7 +593,7 @@ impl<'a> Decoder<'a> {
             labels,
             annotations,
             body,
-            node: Node { span: node.span, value: Value::Seq(Vec::new()) },
+            node: Rc::new(Node { span: node.span, value: Value::Seq(Vec::new()) }),
         })
     }
 

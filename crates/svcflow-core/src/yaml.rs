@@ -15,6 +15,7 @@
 //! other documents are still returned.
 
 use serde_saphyr::granit_parser::{Event, Options, Parser, ScalarStyle, StructureStyle};
+use std::rc::Rc;
 use svcflow_source::hash::HashMap;
 use svcflow_source::{SourceId, Span};
 
@@ -247,7 +248,8 @@ impl Node {
 pub struct Document {
     /// The whole document (from its first content line, after any `---`).
     pub span: Span,
-    pub root: Node,
+    /// Shared: the objects decoded from it and the document cache hold the same tree.
+    pub root: Rc<Node>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -348,9 +350,14 @@ fn move_parse(parsed: &mut Result<Option<Document>, YamlError>, source: SourceId
         Ok(None) => {}
         Err(e) => shift(&mut e.span),
         Ok(Some(doc)) => {
+            if from == to && doc.span.source == source {
+                return; // in place: the tree is shared as it is
+            }
             shift(&mut doc.span);
+            // a copy when the tree is shared (with the objects of the previous analysis)
+            let root = Rc::make_mut(&mut doc.root);
             // iterative: a document may nest up to the budget's depth
-            let mut todo = vec![&mut doc.root];
+            let mut todo = vec![root];
             while let Some(node) = todo.pop() {
                 shift(&mut node.span);
                 match &mut node.value {
@@ -564,7 +571,7 @@ fn parse_document(source: SourceId, segment: &str, base: u32, budget: &Budget) -
     // An empty document (`---` followed by comments only, as `helm template` writes) is a null.
     Ok(root.filter(|r| !r.is_null()).map(|root| {
         let span = Span::new(source, root.span.start, root.span.end);
-        Document { span, root }
+        Document { span, root: Rc::new(root) }
     }))
 }
 

@@ -324,7 +324,7 @@ fn graph_out(sources: &Sources, graph: &FlowGraph, layout: &Layout) -> GraphOut 
             to: g[e.target()].id.clone(),
             label: e.weight.label.clone(),
             status: e.weight.status,
-            path: l.path.clone(),
+            path: l.path(),
             label_x: l.label_x,
             label_y: l.label_y,
         })

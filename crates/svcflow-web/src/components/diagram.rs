@@ -443,7 +443,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let class = classes!("edge", status_class(w.status));
         let marker = format!("url(#arrow-{})", status_word(w.status));
         html! {
-            <path class={class} d={le.path.clone()} marker-end={marker}>
+            <path class={class} d={le.path()} marker-end={marker}>
                 <title>{ format!("{} → {}: {}", raw[le.from].weight.label, raw[le.to].weight.label, w.label) }</title>
             </path>
         }
