@@ -219,6 +219,12 @@ impl LineIndex {
 
 /// Byte offset of a UTF-16 code unit index into `text` (browser selections are UTF-16).
 pub fn byte_offset_of_utf16(text: &str, utf16_index: u32) -> u32 {
+    // Fast path (the browser converts the cursor on every key): up to the index the text is
+    // ASCII, one byte per UTF-16 unit.
+    let ascii = (utf16_index as usize).min(text.len());
+    if text.as_bytes()[..ascii].is_ascii() {
+        return ascii as u32;
+    }
     let mut units = 0u32;
     for (i, c) in text.char_indices() {
         if units >= utf16_index {
@@ -235,7 +241,11 @@ pub fn utf16_index_of_byte(text: &str, offset: u32) -> u32 {
     while end > 0 && !text.is_char_boundary(end) {
         end -= 1;
     }
-    text[..end].encode_utf16().count() as u32
+    let prefix = &text[..end];
+    if prefix.is_ascii() {
+        return end as u32;
+    }
+    prefix.encode_utf16().count() as u32
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! (wheel, drag, buttons, keys), keyboard-focusable nodes, and a details panel.
 
 use crate::engine::View;
+use gloo::events::EventListener;
 use std::rc::Rc;
 use svcflow_core::flow::{fixed, FlowNode, NodeKind, Status, LANE_TITLES};
 use svcflow_core::Severity;
@@ -249,10 +250,35 @@ pub fn diagram(props: &DiagramProps) -> Html {
     // re-render) when panning or zooming leaves it.
     let windowed = props.view.flow.graph.graph.node_count() > WINDOWED_FROM;
     let window = use_state_eq(|| None::<Rect>);
+    // The box's size, kept: reading it forces the browser to lay the page out, and `apply` runs
+    // after every render (every keystroke). Measured again after the window is resized.
+    let box_size = use_mut_ref(|| None::<(f64, f64)>);
+    let measure: Rc<dyn Fn() -> Option<(f64, f64)>> = {
+        let box_ref = box_ref.clone();
+        let box_size = box_size.clone();
+        Rc::new(move || {
+            if let Some(size) = *box_size.borrow() {
+                return Some(size);
+            }
+            let r = box_ref.cast::<Element>()?.get_bounding_client_rect();
+            let size = (r.width(), r.height());
+            if size.0 > 0.0 && size.1 > 0.0 {
+                *box_size.borrow_mut() = Some(size);
+            }
+            Some(size)
+        })
+    };
+    {
+        let box_size = box_size.clone();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::window(), "resize", move |_| *box_size.borrow_mut() = None);
+            move || drop(listener)
+        });
+    }
     let apply: Rc<dyn Fn(Transform)> = {
         let viewport_ref = viewport_ref.clone();
         let transform = transform.clone();
-        let box_ref = box_ref.clone();
+        let measure = measure.clone();
         let window = window.clone();
         Rc::new(move |t: Transform| {
             *transform.borrow_mut() = t;
@@ -260,9 +286,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 let _ = g.set_attribute("transform", &t.attr());
             }
             if windowed {
-                if let Some(b) = box_ref.cast::<Element>() {
-                    let r = b.get_bounding_client_rect();
-                    let v = visible(t, r.width().max(200.0), r.height().max(200.0));
+                if let Some((w, h)) = measure() {
+                    let v = visible(t, w.max(200.0), h.max(200.0));
                     if !window.is_some_and(|w| w.contains(&v)) {
                         window.set(Some(window_for(v)));
                     }
@@ -283,13 +308,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
         })
     };
     let fit_now: Rc<dyn Fn()> = {
-        let box_ref = box_ref.clone();
         let apply = apply.clone();
         let moved = moved.clone();
         Rc::new(move || {
-            if let Some(b) = box_ref.cast::<Element>() {
-                let r = b.get_bounding_client_rect();
-                apply(fit(lw, lh, r.width(), r.height()));
+            if let Some((w, h)) = measure() {
+                apply(fit(lw, lh, w, h));
                 *moved.borrow_mut() = false;
             }
         })
