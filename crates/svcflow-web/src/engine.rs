@@ -82,21 +82,7 @@ impl View {
                 span: o.span,
             })
             .collect();
-        let node_problems = flow
-            .graph
-            .nodes()
-            .map(|(_, n)| {
-                problems
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, d)| {
-                        let p = d.primary.span;
-                        n.spans.iter().any(|s| s.source == p.source && s.start <= p.start && p.end <= s.end)
-                    })
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-            .collect();
+        let node_problems = problems_by_node(&flow, &problems);
         View { sources, analysis, flow, problems, objects, node_problems }
     }
 
@@ -244,5 +230,64 @@ impl ProxyModeText for ProxyMode {
             ProxyMode::Nftables => "kube-proxy-nftables.txt",
             ProxyMode::Ipvs => "kube-proxy-ipvs.txt",
         }
+    }
+}
+
+/// Per flow node: the problems whose primary span lies inside one of the node's spans, in
+/// problem order. Problems are looked up by where they start (sorted once), so a large input
+/// (100,000 nodes, thousands of problems) is not a nodes × problems scan.
+fn problems_by_node(flow: &Diagram, problems: &[Diagnostic]) -> Vec<Vec<usize>> {
+    let mut by_start: Vec<(Span, usize)> = problems.iter().enumerate().map(|(i, d)| (d.primary.span, i)).collect();
+    by_start.sort_unstable_by_key(|(p, i)| (p.source, p.start, *i));
+    flow.graph
+        .nodes()
+        .map(|(_, n)| {
+            let mut found: Vec<usize> = Vec::new();
+            for s in &n.spans {
+                let first = by_start.partition_point(|(p, _)| (p.source, p.start) < (s.source, s.start));
+                found.extend(
+                    by_start[first..]
+                        .iter()
+                        .take_while(|(p, _)| p.source == s.source && p.start <= s.end)
+                        .filter(|(p, _)| p.end <= s.end)
+                        .map(|(_, i)| *i),
+                );
+            }
+            found.sort_unstable();
+            found.dedup();
+            found
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The indexed lookup finds exactly what the definition (every node × every problem) finds.
+    #[test]
+    fn problems_by_node_equals_the_definition() {
+        let mut texts: Vec<String> = crate::examples::EXAMPLES.iter().map(|e| e.text.to_string()).collect();
+        texts.push(crate::examples::EXAMPLES.iter().map(|e| e.text).collect::<Vec<_>>().join("\n---\n"));
+        let mut with_problems = 0;
+        for text in texts {
+            let view = View::new(&text);
+            let naive: Vec<Vec<usize>> = view
+                .flow
+                .graph
+                .nodes()
+                .map(|(_, n)| {
+                    (0..view.problems.len())
+                        .filter(|&i| {
+                            let p = view.problems[i].primary.span;
+                            n.spans.iter().any(|s| s.source == p.source && s.start <= p.start && p.end <= s.end)
+                        })
+                        .collect()
+                })
+                .collect();
+            with_problems += naive.iter().filter(|v| !v.is_empty()).count();
+            assert_eq!(view.node_problems, naive);
+        }
+        assert!(with_problems >= 5, "the examples put problems on nodes: {with_problems}");
     }
 }
