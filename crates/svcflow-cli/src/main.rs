@@ -7,6 +7,11 @@ use std::process::ExitCode;
 use svcflow_core::kube_proxy::ProxyMode;
 use svcflow_core::{Options, Sources};
 
+/// mimalloc: the engine allocates many small strings and nodes; with glibc's malloc a third of a
+/// `svcflow lint` run was allocation and page zeroing (BENCHMARKS.md, the Monokle comparison).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 svcflow: see how Kubernetes Services resolve
 
