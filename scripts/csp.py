@@ -28,7 +28,12 @@ policy = "; ".join([
     "form-action 'none'",
 ])
 meta = '<meta http-equiv="Content-Security-Policy" content="%s" />' % policy
-html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', "", html)
-html = html.replace("<head>", "<head>\n    " + meta, 1)
+html = re.sub(r'<meta\b[^>]*\bhttp-equiv="?Content-Security-Policy"?[^>]*>\s*', "", html)
+# Right after `<meta charset>` (or `<head>`): before any script. trunk's HTML minifier drops the
+# optional `<head>` tag, so the charset meta is the anchor in release builds.
+anchor = re.search(r"<meta\b[^>]*\bcharset=[^>]*>", html) or re.search(r"<head\b[^>]*>", html)
+if anchor is None:
+    sys.exit("csp: no <meta charset> or <head> in %s to put the policy after" % path)
+html = html[: anchor.end()] + meta + html[anchor.end() :]
 open(path, "w", encoding="utf-8").write(html)
 print("csp: %d inline script(s) allowed by hash" % len(hashes), file=sys.stderr)
