@@ -394,6 +394,7 @@ fn groups_by_service(flow: &FlowGraph) -> Vec<(Option<usize>, Vec<NodeIndex>)> {
 
 pub const LANE_TITLES: [&str; 5] =
     ["Client / DNS", "Service", "kube-proxy: service chain", "kube-proxy: endpoint", "Pods"];
+
 /// `v` with `places` decimals (at most 9), for SVG coordinates and CSS lengths: rounded half away
 /// from zero, `-0.0` written `0.0`, NaN and infinities as 0.
 ///
@@ -405,7 +406,8 @@ pub fn fixed(v: f64, places: u32) -> String {
     out
 }
 
-/// [`fixed`], appended to `out` (digits pushed by hand: no formatting machinery, no allocation).
+/// [`fixed`], appended to `out` (digits pushed by hand: no formatting machinery, no temporary
+/// strings).
 pub fn push_fixed(out: &mut String, v: f64, places: u32) {
     let places = places.min(9);
     let scale = 10u64.pow(places);
@@ -465,24 +467,27 @@ pub struct LaidEdge {
 impl LaidEdge {
     /// SVG path data: a horizontal cubic curve from the start to the end.
     pub fn path(&self) -> String {
-        let [x1, y1, x2, y2] = self.ends;
-        let dx = ((x2 - x1) / 2.0).max(30.0);
-        // "M{x1},{y1} C{x1+dx},{y1} {x2-dx},{y2} {x2},{y2}", one allocation
-        let mut path = String::with_capacity(48);
-        let points = [(x1, y1), (x1 + dx, y1), (x2 - dx, y2), (x2, y2)];
-        for (k, (x, y)) in points.into_iter().enumerate() {
-            path.push_str(["M", " C", " ", " "][k]);
-            push_fixed(&mut path, x, 1);
-            path.push(',');
-            push_fixed(&mut path, y, 1);
-        }
-        path
+        path_data(self.ends)
     }
 }
 
+/// A horizontal cubic curve from (x1, y1) to (x2, y2) as SVG path data.
+fn path_data([x1, y1, x2, y2]: [f64; 4]) -> String {
+    let dx = ((x2 - x1) / 2.0).max(30.0);
+    // "M{x1},{y1} C{x1+dx},{y1} {x2-dx},{y2} {x2},{y2}", one allocation
+    let mut path = String::with_capacity(48);
+    let points = [(x1, y1), (x1 + dx, y1), (x2 - dx, y2), (x2, y2)];
+    for (k, (x, y)) in points.into_iter().enumerate() {
+        path.push_str(["M", " C", " ", " "][k]);
+        push_fixed(&mut path, x, 1);
+        path.push(',');
+        push_fixed(&mut path, y, 1);
+    }
+    path
+}
+
 fn serialize_path<S: serde::Serializer>(ends: &[f64; 4], serializer: S) -> Result<S::Ok, S::Error> {
-    let edge = LaidEdge { from: 0, to: 0, ends: *ends, label_x: 0.0, label_y: 0.0 };
-    serializer.serialize_str(&edge.path())
+    serializer.serialize_str(&path_data(*ends))
 }
 
 #[derive(Clone, Debug, Serialize)]

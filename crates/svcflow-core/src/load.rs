@@ -74,12 +74,14 @@ fn push_objects(decoder: &mut Decoder, out: &mut Vec<Object>, node: Rc<Node>, de
     let kind = node.get("kind").and_then(|k| k.str_value()).unwrap_or("");
     let is_list = depth < 4 && (kind == "List" || kind.ends_with("List"));
     if is_list && node.get("items").and_then(|i| i.as_seq()).is_some() {
-        let Value::Map(entries) = &node.value else { return };
+        // The items are taken out of the tree; a tree the document cache shares is copied first.
+        let node = Rc::try_unwrap(node).unwrap_or_else(|shared| (*shared).clone());
+        let Value::Map(entries) = node.value else { return };
         for entry in entries {
             if entry.key.as_scalar().is_some_and(|k| k.text == "items") {
-                if let Value::Seq(items) = &entry.value.value {
+                if let Value::Seq(items) = entry.value.value {
                     for item in items {
-                        push_objects(decoder, out, Rc::new(item.clone()), depth + 1);
+                        push_objects(decoder, out, Rc::new(item), depth + 1);
                     }
                 }
             }

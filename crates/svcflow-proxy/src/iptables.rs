@@ -552,7 +552,6 @@ fn is_service_chain_name(c: &str) -> bool {
     ["KUBE-SVC-", "KUBE-SVL-", "KUBE-SEP-", "KUBE-FW-", "KUBE-EXT-"].iter().any(|p| c.starts_with(p))
 }
 
-/// §7.2 for one service port.
 /// One service port's chain names, which of its chains exist and where its traffic goes:
 /// computed once and shared by the rule writer and the flow summary, so the two agree.
 struct PortPlan {

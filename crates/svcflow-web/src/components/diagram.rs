@@ -308,6 +308,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         })
     };
     let fit_now: Rc<dyn Fn()> = {
+        let measure = measure.clone();
         let apply = apply.clone();
         let moved = moved.clone();
         Rc::new(move || {
@@ -337,17 +338,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
     }
 
     let zoom_center = {
-        let box_ref = box_ref.clone();
+        let measure = measure.clone();
         let user = user.clone();
         let transform = transform.clone();
         Rc::new(move |factor: f64| {
-            let (w, h) = box_ref
-                .cast::<Element>()
-                .map(|b| {
-                    let r = b.get_bounding_client_rect();
-                    (r.width(), r.height())
-                })
-                .unwrap_or((0.0, 0.0));
+            let (w, h) = measure().unwrap_or((0.0, 0.0));
             let t = *transform.borrow();
             user(t.zoom_at(factor, w / 2.0, h / 2.0));
         })
