@@ -120,7 +120,7 @@ mod imp {
         let value = kube_proxy(text, mode.as_str()).await.map_err(|e| {
             RulesError::Unavailable(
                 e.as_string()
-                    .or_else(|| js_sys::Error::try_from(e).ok().map(|e| String::from(e.message())))
+                    .or_else(|| e.dyn_into::<js_sys::Error>().ok().map(|e| String::from(e.message())))
                     .unwrap_or_else(|| "unknown error".into()),
             )
         })?;
