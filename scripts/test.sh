@@ -12,6 +12,8 @@ cargo fmt --all --check
 
 step "cargo clippy -- -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+# the browser crates' wasm-only code (e.g. the lazily imported rule generator) is cfg'd out natively
+cargo clippy -p svcflow-web -p svcflow-js --target wasm32-unknown-unknown --quiet -- -D warnings
 
 step "native tests"
 cargo test --workspace --quiet
