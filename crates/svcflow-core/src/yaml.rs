@@ -14,6 +14,8 @@
 //! first; a document with a syntax error becomes a [`YamlError`] with its byte offset, and the
 //! other documents are still returned.
 
+mod fast;
+
 use serde_saphyr::granit_parser::{Event, Options, Parser, ScalarStyle, StructureStyle};
 use std::rc::Rc;
 use svcflow_source::hash::HashMap;
@@ -461,7 +463,33 @@ enum Frame {
     Map { start: u32, anchor: usize, entries: Vec<Entry>, key: Option<Node> },
 }
 
+/// One document: by the fast path when it reads it ([`fast`]), else by the general parser.
 fn parse_document(source: SourceId, segment: &str, base: u32, budget: &Budget) -> Result<Option<Document>, YamlError> {
+    match fast::parse_document(source, segment, base, budget) {
+        Some(document) => Ok(document),
+        None => parse_document_general(source, segment, base, budget),
+    }
+}
+
+/// For the tests and the fuzzer that compare both paths: the fast path's parse of a document
+/// (`None` where it declines) and the general parser's.
+#[doc(hidden)]
+pub fn parse_document_both_ways(
+    source: SourceId,
+    segment: &str,
+    base: u32,
+    budget: &Budget,
+) -> (Option<Option<Document>>, Result<Option<Document>, YamlError>) {
+    (fast::parse_document(source, segment, base, budget), parse_document_general(source, segment, base, budget))
+}
+
+/// The general parser: serde-saphyr's, for any YAML (and JSON).
+fn parse_document_general(
+    source: SourceId,
+    segment: &str,
+    base: u32,
+    budget: &Budget,
+) -> Result<Option<Document>, YamlError> {
     let mut options = Options::default();
     options.block_nesting_limit = budget.max_depth;
     options.flow_nesting_limit = budget.max_depth;
