@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/fuzz.sh [RUNS]: run every cargo-fuzz target (fuzz/fuzz_targets/*.rs) for RUNS executions
+# scripts/fuzz.sh [RUNS] [TARGET...]: run every cargo-fuzz target (or the ones named) (fuzz/fuzz_targets/*.rs) for RUNS executions
 # each (default 10,000,000) on rustup's nightly toolchain, seeded with the test fixtures.
 #
 # Settings (environment): SANITIZER (default none: no ASAN; the code forbids `unsafe`, so the
@@ -11,8 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10000000}
+shift || true
+targets=${*:-analyze lint proxy yaml_fast}
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
-for target in analyze lint proxy; do
+for target in $targets; do
   corpus=fuzz/corpus/$target
   mkdir -p "$corpus"
   # seed with every fixture (YAML inputs) once

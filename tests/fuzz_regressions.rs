@@ -39,3 +39,17 @@ fn lint_regressions() {
         let _ = svcflow_lint::render::sarif(&sources, &r.diagnostics);
     }
 }
+
+#[test]
+fn yaml_fast_regressions() {
+    use svcflow_core::yaml::{parse_document_both_ways, split_documents, Budget};
+    for (name, data) in inputs("yaml_fast") {
+        let text = String::from_utf8_lossy(&data);
+        for (start, end) in split_documents(&text, 0) {
+            let segment = &text[start..end];
+            if let (Some(fast), general) = parse_document_both_ways(0, segment, start as u32, &Budget::default()) {
+                assert_eq!(Ok(fast), general, "{name}: the paths differ on:\n{segment:?}");
+            }
+        }
+    }
+}
