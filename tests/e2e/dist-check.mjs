@@ -16,7 +16,8 @@ const check = (ok, what) => { if (!ok) problems.push(what); };
 
 // Set while the check below raises a trap on purpose (the banner logs it as a console error).
 let expectedTrap = false;
-// Engine package fetches (embed/pkg/): the app imports it only when kube-proxy's rules are asked for.
+// Engine package fetches (embed/pkg/): the app imports it only when kube-proxy's rules are asked for,
+// or a YAML document needs the general parser.
 const enginePackage = [];
 
 async function open(context, path = "/") {
@@ -48,10 +49,46 @@ try {
   await page.screenshot({ path: "target/e2e/app.png" });
   check(enginePackage.length === 0, `the first load fetched the engine package: ${enginePackage}`);
 
+  // YAML beyond the fast path (an anchor and alias, flow mappings, a block scalar, a syntax error):
+  // the app loads the general parser from the engine package, then reads those documents too.
+  const editorBox = page.locator("#svcflow-editor");
+  const defaultText = await editorBox.inputValue();
+  await editorBox.fill(defaultText + [
+    "---", "apiVersion: v1", "kind: Service", "metadata:", "  name: anchored", "  namespace: shop",
+    "  labels: &labels {app: anchored}", "spec:", "  selector: *labels", "  ports:", "    - port: 80", "      targetPort: 8080",
+    "---", "apiVersion: v1", "kind: Pod", "metadata:", "  name: anchored-pod", "  namespace: shop", "  labels: {app: anchored}",
+    "  annotations:", "    note: |", "      two", "      lines", "spec:", "  containers:", "    - name: c", "      image: nginx",
+    "      ports: [{containerPort: 8080}]", "---", "kind: Service", "metadata: [unclosed", "",
+  ].join("\n"));
+  await page.waitForFunction(() => {
+    const objects = [...document.querySelectorAll(".object")].map((e) => e.textContent);
+    return objects.some((t) => t.includes("Service/shop/anchored")) && objects.some((t) => t.includes("Pod/shop/anchored-pod"));
+  }, null, { timeout: 20000 }).catch(() => check(false, "documents beyond the fast path were not read after loading the general parser"));
+  check(enginePackage.some((u) => u.endsWith("/embed/pkg/svcflow_js_bg.wasm")), "the general YAML parser was not loaded from the engine package");
+  const yamlProblems = await page.$$eval(".problem-main", (els) => els.map((e) => e.textContent));
+  check(!yamlProblems.some((t) => t.includes("loading the full YAML parser")), `a document still waits for the parser: ${JSON.stringify(yamlProblems)}`);
+  check(yamlProblems.some((t) => t.includes("invalid-yaml") && /unclosed bracket/.test(t)), `no syntax error from the general parser: ${JSON.stringify(yamlProblems)}`);
+  await editorBox.fill(defaultText);
+  await page.waitForFunction(() => ![...document.querySelectorAll(".object")].some((e) => e.textContent.includes("anchored")), null, { timeout: 5000 });
+
+  // The engine package cannot be loaded (offline): such a document is an error that says so.
+  {
+    const offline = await context.newPage();
+    await offline.route("**/embed/pkg/**", (route) => route.abort());
+    offline.on("pageerror", (e) => problems.push(`page error (offline package): ${e.message}`));
+    await offline.goto(origin + "/", { waitUntil: "load" });
+    await offline.waitForSelector("svg.flow-svg .node.kind-chain", { timeout: 20000 });
+    await offline.locator("#svcflow-editor").fill("kind: Service\nmetadata: {name: flow-style}\n");
+    await offline.waitForFunction(() => [...document.querySelectorAll(".problem-main")].some((e) => e.textContent.includes("could not be loaded")), null, { timeout: 20000 })
+      .catch(() => check(false, "no problem says the YAML parser could not be loaded"));
+    check((await offline.locator("#svcflow-editor").inputValue()).includes("flow-style"), "offline package: the editor lost its text");
+    await offline.close();
+  }
+
   // The iptables tab: the rules come from the engine package, imported now, with provenance.
   await page.click("#tab-iptables");
   await page.waitForFunction(() => document.querySelector(".tab-panel")?.textContent.includes("-j KUBE-SEP-"), null, { timeout: 20000 });
-  check(enginePackage.some((u) => u.endsWith("/embed/pkg/svcflow_js_bg.wasm")), "the iptables tab did not import the engine package");
+  check(/-j KUBE-SEP-/.test(await page.$eval(".tab-panel", (p) => p.textContent)), "the iptables tab shows no rules");
   const title = await page.$eval(".rules li[title]", (li) => li.getAttribute("title"));
   check(/^from input\.yaml:\d+/.test(title), `rule provenance: ${title}`);
   await page.click(".segmented button:has-text('IPVS')");

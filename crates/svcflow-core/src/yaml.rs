@@ -1,6 +1,7 @@
 //! A YAML tree where every node keeps its byte span.
 //!
-//! We read YAML with serde-saphyr's parser (`serde_saphyr::granit_parser`, the maintained,
+//! Most documents are read by a fast path for the YAML machines write ([`fast`]); the others by
+//! the general parser: we read YAML with serde-saphyr's parser (`serde_saphyr::granit_parser`, the maintained,
 //! panic-free successor of yaml-rust/saphyr) and build our own small tree from its events,
 //! because the linter needs what serde's data model erases: the span of every *key* (the
 //! catalogue anchors findings on "the line that holds that key"), and the style of every scalar
@@ -15,11 +16,18 @@
 //! other documents are still returned.
 
 mod fast;
+#[cfg(feature = "general-yaml")]
+mod general;
+mod transfer;
 
-use serde_saphyr::granit_parser::{Event, Options, Parser, ScalarStyle, StructureStyle};
+#[cfg(feature = "general-yaml")]
+pub use general::parse_document_general;
+
+use std::cell::Cell;
 use std::rc::Rc;
 use svcflow_source::hash::HashMap;
 use svcflow_source::{SourceId, Span};
+pub use transfer::{decode_parse, encode_parse};
 
 /// Limits that keep hostile input from taking the engine down.
 #[derive(Clone, Debug, PartialEq)]
@@ -330,7 +338,9 @@ impl DocumentCache {
             None => CachedDocument { base, parsed: parse_document(source, segment, base, budget) },
         };
         let parsed = cached.parsed.clone();
-        self.current.insert(segment.into(), cached);
+        if !matches!(&parsed, Err(e) if e.message == PENDING) {
+            self.current.insert(segment.into(), cached);
+        }
         parsed
     }
 
@@ -458,21 +468,74 @@ fn memchr_newline(bytes: &[u8], from: usize) -> usize {
     bytes[from..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |i| from + i)
 }
 
-enum Frame {
-    Seq { start: u32, anchor: usize, items: Vec<Node> },
-    Map { start: u32, anchor: usize, entries: Vec<Entry>, key: Option<Node> },
-}
-
 /// One document: by the fast path when it reads it ([`fast`]), else by the general parser.
 fn parse_document(source: SourceId, segment: &str, base: u32, budget: &Budget) -> Result<Option<Document>, YamlError> {
     match fast::parse_document(source, segment, base, budget) {
         Some(document) => Ok(document),
-        None => parse_document_general(source, segment, base, budget),
+        None => general_or_installed(source, segment, base, budget),
     }
+}
+
+#[cfg(feature = "general-yaml")]
+fn general_or_installed(
+    source: SourceId,
+    segment: &str,
+    base: u32,
+    budget: &Budget,
+) -> Result<Option<Document>, YamlError> {
+    parse_document_general(source, segment, base, budget)
+}
+
+/// Without the general parser in this build: the one installed with [`set_general_parser`], or,
+/// until there is one, a [`PENDING`] error (not cached; [`general_parser_wanted`] tells the
+/// caller to install one and analyse again).
+#[cfg(not(feature = "general-yaml"))]
+fn general_or_installed(
+    source: SourceId,
+    segment: &str,
+    base: u32,
+    budget: &Budget,
+) -> Result<Option<Document>, YamlError> {
+    let installed = GENERAL_PARSER.with(Cell::get).and_then(|parse| parse(segment, budget));
+    match installed {
+        Some(mut parsed) => {
+            move_parse(&mut parsed, source, 0, base);
+            parsed
+        }
+        None => {
+            GENERAL_PARSER_WANTED.with(|w| w.set(true));
+            Err(YamlError { message: PENDING.into(), span: Span::point(source, base) })
+        }
+    }
+}
+
+/// A general YAML parser supplied by the program: the parse of one document (spans from 0 in
+/// source 0, as [`parse_document_general`] gives them), or `None` while it is not available yet.
+pub type GeneralParser = fn(segment: &str, budget: &Budget) -> Option<Result<Option<Document>, YamlError>>;
+
+thread_local! {
+    static GENERAL_PARSER: Cell<Option<GeneralParser>> = const { Cell::new(None) };
+    static GENERAL_PARSER_WANTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The message of a document waiting for the general parser (builds without `general-yaml`).
+pub const PENDING: &str = "this document uses YAML beyond the quick reader's (anchors, tags, block scalars, flow mappings, multi-line strings, or an error): loading the full YAML parser";
+
+/// Install the general parser for documents the fast path declines, in a build without the
+/// `general-yaml` feature (the browser app installs one that calls the JS package).
+pub fn set_general_parser(parser: GeneralParser) {
+    GENERAL_PARSER.with(|p| p.set(Some(parser)));
+}
+
+/// Whether a parse since the last call met a document that needs the general parser while none
+/// was installed (or the installed one was not ready); resets the flag.
+pub fn general_parser_wanted() -> bool {
+    GENERAL_PARSER_WANTED.with(|w| w.replace(false))
 }
 
 /// For the tests and the fuzzer that compare both paths: the fast path's parse of a document
 /// (`None` where it declines) and the general parser's.
+#[cfg(feature = "general-yaml")]
 #[doc(hidden)]
 pub fn parse_document_both_ways(
     source: SourceId,
@@ -483,239 +546,7 @@ pub fn parse_document_both_ways(
     (fast::parse_document(source, segment, base, budget), parse_document_general(source, segment, base, budget))
 }
 
-/// The general parser: serde-saphyr's, for any YAML (and JSON).
-fn parse_document_general(
-    source: SourceId,
-    segment: &str,
-    base: u32,
-    budget: &Budget,
-) -> Result<Option<Document>, YamlError> {
-    let mut options = Options::default();
-    options.block_nesting_limit = budget.max_depth;
-    options.flow_nesting_limit = budget.max_depth;
-    options.emit_comments = false;
-    let mut parser = Parser::new_from_str_with_options(segment, options);
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: Vec<(usize, Node)> = Vec::new();
-    let mut root: Option<Node> = None;
-    let mut nodes = 0usize;
-    let mut alias_nodes = 0usize;
-    // Byte ranges where a tab at the start of a line is content, not indentation: quoted and
-    // block scalars, and flow collections.
-    let mut tab_ok: Vec<(u32, u32)> = Vec::new();
-    let mut flow_starts: Vec<Option<u32>> = Vec::new();
-    let seg_end = base + segment.len() as u32;
-    let err_at = |offset: u32, message: String| YamlError { message, span: Span::point(source, offset.min(seg_end)) };
-
-    while let Some(event) = parser.next_event() {
-        let (event, span) = match event {
-            Ok(e) => e,
-            Err(e) => {
-                let offset = e.marker().byte_offset().map_or(base, |o| base + o as u32);
-                return Err(err_at(offset, e.info()));
-            }
-        };
-        let range = span.byte_range().unwrap_or(0..0);
-        let (start, end) = (base + range.start as u32, base + range.end as u32);
-        let node = match event {
-            Event::StreamStart | Event::DocumentStart(..) | Event::DocumentEnd | Event::StreamEnd => {
-                if matches!(event, Event::DocumentStart(..)) && root.is_some() {
-                    break;
-                }
-                continue;
-            }
-            Event::Scalar(text, style, anchor, tag) => {
-                if style != ScalarStyle::Plain {
-                    tab_ok.push((start, end));
-                }
-                let tag = tag.and_then(|t| if t.is_yaml_core_schema() { Some(t.suffix().to_string()) } else { None });
-                let node = Node {
-                    span: Span::new(source, start, end),
-                    value: Value::Scalar(Scalar { text: text.into_owned(), style: map_style(style), tag }),
-                };
-                if anchor != 0 {
-                    anchors.push((anchor, node.clone()));
-                }
-                node
-            }
-            Event::Alias(id) => {
-                let Some((_, target)) = anchors.iter().rev().find(|(a, _)| *a == id) else {
-                    return Err(err_at(start, "alias refers to an unknown anchor".into()));
-                };
-                alias_nodes += count_nodes(target, budget.max_alias_nodes);
-                if alias_nodes > budget.max_alias_nodes {
-                    return Err(err_at(
-                        start,
-                        format!(
-                            "alias expansion exceeds the budget of {} nodes per document (an alias bomb?)",
-                            budget.max_alias_nodes
-                        ),
-                    ));
-                }
-                target.clone()
-            }
-            Event::SequenceStart(structure, anchor, _) => {
-                flow_starts.push((structure == StructureStyle::Flow).then_some(start));
-                stack.push(Frame::Seq { start, anchor, items: Vec::new() });
-                continue;
-            }
-            Event::MappingStart(structure, anchor, _) => {
-                flow_starts.push((structure == StructureStyle::Flow).then_some(start));
-                stack.push(Frame::Map { start, anchor, entries: Vec::new(), key: None });
-                continue;
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                if let Some(Some(flow_start)) = flow_starts.pop() {
-                    tab_ok.push((flow_start, end));
-                }
-                match close_collection(source, &mut stack, &mut anchors, end) {
-                    Some(node) => node,
-                    None => return Err(err_at(start, "unbalanced collection end".into())),
-                }
-            }
-            _ => continue,
-        };
-        nodes += 1;
-        if nodes > budget.max_nodes_per_document {
-            return Err(err_at(
-                node.span.start,
-                format!("document exceeds the budget of {} nodes", budget.max_nodes_per_document),
-            ));
-        }
-        match stack.last_mut() {
-            None => root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
-                None => *key = Some(node),
-                Some(k) => entries.push(Entry { key: k, value: node }),
-            },
-        }
-    }
-    if segment.contains('\t') {
-        if let Some(tab) = tab_indentation(segment, base, &tab_ok) {
-            return Err(err_at(tab, "a tab character is used for indentation; YAML allows only spaces there".into()));
-        }
-    }
-    // An empty document (`---` followed by comments only, as `helm template` writes) is a null.
-    Ok(root.filter(|r| !r.is_null()).map(|root| {
-        let span = Span::new(source, root.span.start, root.span.end);
-        Document { span, root: Rc::new(root) }
-    }))
-}
-
-/// Finish the innermost open collection into a node.
-fn close_collection(
-    source: SourceId,
-    stack: &mut Vec<Frame>,
-    anchors: &mut Vec<(usize, Node)>,
-    end: u32,
-) -> Option<Node> {
-    let (anchor, node) = match stack.pop()? {
-        Frame::Seq { start, anchor, items } => {
-            (anchor, Node { span: Span::new(source, start, end.max(start)), value: Value::Seq(items) })
-        }
-        Frame::Map { start, anchor, entries, .. } => {
-            let entries = apply_merge_keys(entries);
-            (anchor, Node { span: Span::new(source, start, end.max(start)), value: Value::Map(entries) })
-        }
-    };
-    if anchor != 0 {
-        anchors.push((anchor, node.clone()));
-    }
-    Some(node)
-}
-
-/// go-yaml (and so kubectl) refuses a tab in indentation; the parser we use is more lenient
-/// there, so look for one outside quoted/block scalars and flow collections.
-fn tab_indentation(segment: &str, base: u32, tab_ok: &[(u32, u32)]) -> Option<u32> {
-    let mut offset = 0usize;
-    for line in segment.split_inclusive('\n') {
-        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-        let rest = line[indent..].trim_end();
-        if line[..indent].contains('\t') && !rest.is_empty() && !rest.starts_with('#') {
-            let tab = base + (offset + line.find('\t').unwrap_or(0)) as u32;
-            if !tab_ok.iter().any(|&(a, b)| a <= tab && tab < b) {
-                return Some(tab);
-            }
-        }
-        offset += line.len();
-    }
-    None
-}
-
-fn count_nodes(node: &Node, cap: usize) -> usize {
-    // Iterative, bounded: stops counting once over the cap.
-    let mut count = 0usize;
-    let mut todo = vec![node];
-    while let Some(n) = todo.pop() {
-        count += 1;
-        if count > cap {
-            break;
-        }
-        match &n.value {
-            Value::Seq(items) => todo.extend(items.iter()),
-            Value::Map(entries) => {
-                for e in entries {
-                    todo.push(&e.key);
-                    todo.push(&e.value);
-                }
-            }
-            Value::Scalar(_) => {}
-        }
-    }
-    count
-}
-
-/// YAML 1.1 merge keys (`<<: *base`, `<<: [*a, *b]`), as go-yaml v2 applies them: keys written in
-/// the mapping win over merged ones; among merged mappings, earlier ones win.
-fn apply_merge_keys(entries: Vec<Entry>) -> Vec<Entry> {
-    let is_merge = |e: &Entry| e.key.as_scalar().is_some_and(|s| s.text == "<<" && s.is_plain());
-    if !entries.iter().any(is_merge) {
-        return entries;
-    }
-    let mut own: Vec<Entry> = Vec::new();
-    let mut merged: Vec<Entry> = Vec::new();
-    for e in entries {
-        if is_merge(&e) {
-            let sources: Vec<Node> = match e.value.value {
-                Value::Map(_) => vec![e.value],
-                Value::Seq(items) => items,
-                _ => {
-                    own.push(e);
-                    continue;
-                }
-            };
-            for src in sources {
-                if let Value::Map(src_entries) = src.value {
-                    merged.extend(src_entries);
-                }
-            }
-        } else {
-            own.push(e);
-        }
-    }
-    let key_text = |e: &Entry| e.key.as_scalar().map(|s| s.text.clone());
-    let mut out = own;
-    for m in merged {
-        let k = key_text(&m);
-        if k.is_some() && !out.iter().any(|e| key_text(e) == k) {
-            out.push(m);
-        }
-    }
-    out
-}
-
-fn map_style(style: ScalarStyle) -> Style {
-    match style {
-        ScalarStyle::Plain => Style::Plain,
-        ScalarStyle::SingleQuoted => Style::SingleQuoted,
-        ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
-        ScalarStyle::Literal => Style::Literal,
-        _ => Style::Folded,
-    }
-}
-
-#[cfg(test)]
+#[cfg(all(test, feature = "general-yaml"))]
 mod tests {
     use super::*;
 
@@ -799,5 +630,36 @@ mod tests {
         let p = parse("---\n# Source: chart/templates/a.yaml\n---\nkind: A\n---\n");
         assert_eq!(p.documents.len(), 1);
         assert!(p.errors.is_empty());
+    }
+}
+
+/// Builds without the general parser (the browser app's): the documents the fast path declines
+/// wait for an installed parser, and nothing pending is cached.
+#[cfg(all(test, not(feature = "general-yaml")))]
+mod without_general_parser {
+    use super::*;
+
+    #[test]
+    fn declined_documents_wait_for_the_installed_parser() {
+        let text = "a: 1\n---\nb: &x 2\n";
+        let budget = Budget::default();
+        let mut cache = DocumentCache::default();
+        assert!(!general_parser_wanted());
+        let p = parse_stream_cached(0, text, &budget, &mut cache);
+        assert_eq!(p.documents.len(), 1, "the fast path reads the first document");
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.errors[0].message, PENDING);
+        assert_eq!(p.errors[0].span.start, 5, "at the document's start (its `---` line)");
+        assert!(general_parser_wanted());
+        assert!(!general_parser_wanted(), "the request is taken once");
+
+        // an installed parser answers for the declined document; its spans are moved there
+        fn installed(segment: &str, _: &Budget) -> Option<Result<Option<Document>, YamlError>> {
+            Some(Err(YamlError { message: format!("read {} bytes", segment.len()), span: Span::point(0, 3) }))
+        }
+        set_general_parser(installed);
+        let p = parse_stream_cached(0, text, &budget, &mut cache);
+        assert_eq!(p.errors, vec![YamlError { message: "read 12 bytes".into(), span: Span::point(0, 8) }]);
+        assert!(!general_parser_wanted());
     }
 }

@@ -278,6 +278,16 @@ pub fn resolve_dns(
     Ok(to_js(&out)?.unchecked_into())
 }
 
+/// One YAML document (a stream's text between its `---` lines) read by the general parser, as
+/// bytes (`svcflow_core::yaml::encode_parse`; spans from 0). The browser app, whose own wasm
+/// carries only the fast path for the YAML tools write, loads this package for the other
+/// documents (crates/svcflow-web/src/infra/yaml.rs). Never throws.
+#[wasm_bindgen(js_name = parseYamlDocument)]
+pub fn parse_yaml_document(segment: &str) -> Vec<u8> {
+    use svcflow_core::yaml;
+    yaml::encode_parse(&yaml::parse_document_general(0, segment, 0, &yaml::Budget::default()))
+}
+
 /// kube-proxy's rules for the input in one mode ("iptables", "nftables" or "ipvs"; default
 /// "iptables"): the text, and in iptables mode every rule and chain with the YAML it comes from.
 /// The browser app loads this package for its iptables tab. Throws only on bad options or mode.

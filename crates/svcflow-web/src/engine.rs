@@ -50,6 +50,8 @@ pub struct View {
     pub objects: Vec<ObjectRow>,
     /// Per flow node (by index): the problems whose primary span lies inside the node's spans.
     pub node_problems: Vec<Vec<usize>>,
+    /// A document waits for the general YAML parser (`infra::yaml`): load it and analyse again.
+    pub needs_general_parser: bool,
 }
 
 /// Views are compared by identity: a new analysis is a new view.
@@ -68,9 +70,15 @@ impl std::fmt::Debug for View {
 impl View {
     pub fn new(text: &str) -> View {
         let sources = Sources::single(SOURCE_NAME, text);
+        svcflow_core::yaml::general_parser_wanted(); // (a stale request: this analysis decides)
         let analysis = DOCUMENTS.with_borrow_mut(|cache| analyze_cached(&sources, &Options::default(), cache));
+        let needs_general_parser = svcflow_core::yaml::general_parser_wanted();
         let flow = analysis.diagram(&ProxyFlags::default());
-        let problems = problems(&sources, &analysis);
+        let mut problems = problems(&sources, &analysis);
+        if needs_general_parser {
+            // not problems: these documents are read as soon as the parser is loaded
+            problems.retain(|d| !d.message.ends_with(svcflow_core::yaml::PENDING));
+        }
         let objects = analysis
             .objects
             .iter()
@@ -83,7 +91,7 @@ impl View {
             })
             .collect();
         let node_problems = problems_by_node(&flow, &problems);
-        View { sources, analysis, flow, problems, objects, node_problems }
+        View { sources, analysis, flow, problems, objects, node_problems, needs_general_parser }
     }
 
     pub fn text(&self) -> &str {

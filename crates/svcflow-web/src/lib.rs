@@ -51,6 +51,7 @@ async fn initial_input() -> AppProps {
 /// share link (the browser inflates it asynchronously).
 pub fn start() {
     infra::panic::install();
+    infra::yaml::install();
     infra::theme::initial();
     wasm_bindgen_futures::spawn_local(async {
         let props = initial_input().await;

@@ -163,6 +163,8 @@ pub enum Action {
     Edit(String),
     /// Analyse the current text now (the debounce timer fired).
     Analyze,
+    /// Analyse the current text again, changed or not (the general YAML parser is loaded now).
+    Reanalyze,
     /// Replace the text (an example, a share link) and analyse it at once.
     Load {
         text: String,
@@ -216,6 +218,11 @@ impl Reducible for AppState {
                 s.text = Rc::from(text);
                 s.pending = true;
                 s.example = None;
+            }
+            Action::Reanalyze => {
+                s.view = Rc::new(timed_view(&s.text));
+                s.pending = false;
+                s.after_new_view();
             }
             Action::Analyze => {
                 if !s.pending {

@@ -10,3 +10,4 @@ pub mod rules;
 pub mod storage;
 pub mod theme;
 pub mod timing;
+pub mod yaml;
