@@ -106,6 +106,31 @@ const EDGES: &[&str] = &[
     "[a, b]\n",
     "a: [é]\n",
     "a: [#x]\n",
+    // texts that end without a newline, in the middle of things
+    "a: [",
+    "a: [x",
+    "a: [x,",
+    "a: [x, ",
+    "a: [\"x\"",
+    "a: ['x",
+    "a: ['x'",
+    "- [",
+    "- [x",
+    "a: {",
+    "a: {}",
+    "a: []",
+    "a: x",
+    "a:",
+    "a: ",
+    "- ",
+    "-",
+    "a: '",
+    "a: \"",
+    "a: 'x''",
+    "'a",
+    "\"a\":",
+    "- - ",
+    "a:\n  - [x]",
     "a: [x #y]\n",
     "---\na: 1\n",
     "--- # c\na: 1\n",
@@ -233,7 +258,7 @@ fn the_fast_path_reads_generated_and_example_manifests() {
 }
 
 /// Random edits of every fixture (inserting YAML's significant characters, deleting, indenting,
-/// duplicating lines): after each one, both paths agree.
+/// duplicating lines, cutting the text short): after each one, both paths agree.
 #[test]
 fn the_fast_path_agrees_after_random_edits() {
     let mut seed = 0x2545_f491_4f6c_dd1du64;
@@ -259,12 +284,14 @@ fn the_fast_path_agrees_after_random_edits() {
             }
             let boundaries: Vec<usize> = (0..=text.len()).filter(|i| text.is_char_boundary(*i)).collect();
             let at = boundaries[next(boundaries.len())];
-            match next(4) {
-                0 => {
+            match next(8) {
+                // cut the text short: it ends inside a line, a quote, a flow sequence
+                7 => text.truncate(at),
+                0 | 4 => {
                     let end = boundaries.iter().copied().filter(|&b| b >= at).nth(next(6)).unwrap_or(at);
                     text.replace_range(at..end, "");
                 }
-                1 => {
+                1 | 5 => {
                     // duplicate or re-indent the line holding `at`
                     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
                     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);

@@ -358,7 +358,7 @@ impl FastParser<'_> {
                 }
                 node
             }
-            b'[' if self.bytes[at + 1] != b']' => {
+            b'[' if self.bytes.get(at + 1) != Some(&b']') => {
                 let (node, end) = self.flow_seq(at)?;
                 if !self.rest_is_blank(end) {
                     return None;
@@ -394,14 +394,15 @@ impl FastParser<'_> {
     /// `-_./=+` (no other character that could be an indicator in flow context); anything else
     /// (nested collections, `key: value` pairs, an empty item) is left to the general parser.
     fn flow_seq(&mut self, at: usize) -> Option<(Node, usize)> {
-        let b = self.bytes;
+        // the byte at `i`, a newline past the end of the text
+        let b = |i: usize| self.bytes.get(i).copied().unwrap_or(b'\n');
         let mut items = Vec::new();
         let mut i = at + 1;
         loop {
-            while b[i] == b' ' {
+            while b(i) == b' ' {
                 i += 1;
             }
-            let item = match b[i] {
+            let item = match b(i) {
                 b'"' | b'\'' => {
                     let (node, close) = self.quoted(i)?;
                     i = close;
@@ -410,12 +411,12 @@ impl FastParser<'_> {
                 _ => {
                     let start = i;
                     while i < self.eol
-                        && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'-' | b'_' | b'.' | b'/' | b'=' | b'+'))
+                        && (b(i).is_ascii_alphanumeric() || matches!(b(i), b'-' | b'_' | b'.' | b'/' | b'=' | b'+'))
                     {
                         i += 1;
                     }
                     // a word, not an indicator (`- `, `-,`)
-                    if i == start || (b[start] == b'-' && i == start + 1) {
+                    if i == start || (b(start) == b'-' && i == start + 1) {
                         return None;
                     }
                     self.scalar_node(start, i, self.text[start..i].into(), Style::Plain)
@@ -423,10 +424,10 @@ impl FastParser<'_> {
             };
             self.count(1)?;
             items.push(item);
-            while b[i] == b' ' {
+            while b(i) == b' ' {
                 i += 1;
             }
-            match b[i] {
+            match b(i) {
                 b',' => i += 1,
                 b']' => break,
                 _ => return None,
