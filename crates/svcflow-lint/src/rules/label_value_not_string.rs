@@ -75,7 +75,6 @@ const NO_LABELS: [&str; 12] = [
 
 fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
     for o in cx.objects {
-        let reference = o.reference();
         let mut report = |key: &str, map: &str, value: &Node, key_span: Span| {
             let Some(scalar) = value.as_scalar() else { return };
             let kind = match scalar.typed() {
@@ -94,7 +93,7 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
                     format!("{what} `{key}` has the value {}, which YAML reads as {kind}, not a string", scalar.text),
                     cx.key_value(key_span, value.span),
                 )
-                .with_object(reference.clone())
+                .with_object(o.reference())
                 .with_primary_label(format!("{kind}; quote it"))
                 .with_help(format!(
                     "Label, selector and annotation values must be strings: decoding fails and `kubectl apply` \
