@@ -362,6 +362,21 @@ mod tests {
         assert_eq!(s.view.objects.len(), 1);
     }
 
+    /// Once the general YAML parser is loaded the same text is analysed again (`Analyze` would do
+    /// nothing: the text did not change).
+    #[test]
+    fn reanalyze_makes_a_new_view_of_the_same_text() {
+        let s = state();
+        assert!(!s.view.needs_general_parser, "native builds read every document themselves");
+        let before = s.view.clone();
+        let s = s.reduce(Action::Analyze);
+        assert!(Rc::ptr_eq(&before, &s.view), "nothing pending: no new analysis");
+        let s = s.reduce(Action::Reanalyze);
+        assert!(!Rc::ptr_eq(&before, &s.view));
+        assert_eq!(s.view.objects.len(), before.objects.len());
+        assert!(!s.pending);
+    }
+
     #[test]
     fn problems_step_around() {
         let s = state().reduce(Action::Load {
