@@ -74,11 +74,14 @@ try {
   // The engine package cannot be loaded (offline): such a document is an error that says so.
   {
     const offline = await context.newPage();
-    await offline.route("**/embed/pkg/**", (route) => route.abort());
+    // slow, then failing: the document waits (said in the Problems tab), then is an error
+    await offline.route("**/embed/pkg/**", async (route) => { await new Promise((r) => setTimeout(r, 1500)); await route.abort(); });
     offline.on("pageerror", (e) => problems.push(`page error (offline package): ${e.message}`));
     await offline.goto(origin + "/", { waitUntil: "load" });
     await offline.waitForSelector("svg.flow-svg .node.kind-chain", { timeout: 20000 });
     await offline.locator("#svcflow-editor").fill("kind: Service\nmetadata: {name: flow-style}\n");
+    await offline.waitForFunction(() => document.querySelector(".waiting")?.textContent.includes("Reading 1 more document"), null, { timeout: 5000 })
+      .catch(() => check(false, "a document waiting for the YAML parser is not said to be waiting"));
     await offline.waitForFunction(() => [...document.querySelectorAll(".problem-main")].some((e) => e.textContent.includes("could not be loaded")), null, { timeout: 20000 })
       .catch(() => check(false, "no problem says the YAML parser could not be loaded"));
     check((await offline.locator("#svcflow-editor").inputValue()).includes("flow-style"), "offline package: the editor lost its text");

@@ -52,6 +52,8 @@ pub struct View {
     pub node_problems: Vec<Vec<usize>>,
     /// A document waits for the general YAML parser (`infra::yaml`): load it and analyse again.
     pub needs_general_parser: bool,
+    /// How many documents wait for it (their findings are left out of `problems` meanwhile).
+    pub waiting_documents: usize,
 }
 
 /// Views are compared by identity: a new analysis is a new view.
@@ -75,9 +77,12 @@ impl View {
         let needs_general_parser = svcflow_core::yaml::general_parser_wanted();
         let flow = analysis.diagram(&ProxyFlags::default());
         let mut problems = problems(&sources, &analysis);
+        let mut waiting_documents = 0;
         if needs_general_parser {
             // not problems: these documents are read as soon as the parser is loaded
+            let before = problems.len();
             problems.retain(|d| !d.message.ends_with(svcflow_core::yaml::PENDING));
+            waiting_documents = before - problems.len();
         }
         let objects = analysis
             .objects
@@ -91,7 +96,7 @@ impl View {
             })
             .collect();
         let node_problems = problems_by_node(&flow, &problems);
-        View { sources, analysis, flow, problems, objects, node_problems, needs_general_parser }
+        View { sources, analysis, flow, problems, objects, node_problems, needs_general_parser, waiting_documents }
     }
 
     pub fn text(&self) -> &str {

@@ -24,6 +24,16 @@ pub fn severity_icon(s: Severity) -> &'static str {
 #[function_component(Problems)]
 pub fn problems(props: &ProblemsProps) -> Html {
     let view = &props.view;
+    if view.waiting_documents > 0 && view.problems.is_empty() {
+        // not "no problems": some documents are not read yet (infra::yaml)
+        let n = view.waiting_documents;
+        return html! {
+            <p class="waiting">
+                <span aria-hidden="true">{ "… " }</span>
+                { format!("Reading {n} more document{} with the full YAML parser…", if n == 1 { "" } else { "s" }) }
+            </p>
+        };
+    }
     if view.problems.is_empty() {
         return html! {
             <p class="all-good">

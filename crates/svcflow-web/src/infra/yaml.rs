@@ -8,7 +8,7 @@
 //! `embed/pkg/` (the same one the iptables tab loads, `lazy-engine.js`), whose wasm carries the
 //! general parser, and its tree comes back as bytes (`svcflow_core::yaml::encode_parse`).
 //! Until the package is loaded such a document waits (`svcflow_core::yaml::PENDING`, not listed
-//! as a problem; the status bar says "Analysing"), and the analysis runs again once it is
+//! as a problem; the Problems tab says it is reading it, the status bar says "Analysing"), and the analysis runs again once it is
 //! ([`View::needs_general_parser`](crate::engine::View::needs_general_parser), `App`). If it
 //! cannot be loaded (offline, a broken deploy), those documents are errors that say so.
 //!
