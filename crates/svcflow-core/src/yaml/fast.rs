@@ -27,7 +27,7 @@
 //! Tests: `tests/yaml_fast.rs` compares both paths on every fixture, generated clusters and
 //! random edits of them; the `yaml_fast` fuzz target does the same on arbitrary input.
 
-use super::{Budget, Document, Entry, Node, Scalar, Style, Value};
+use super::{memchr_newline, Budget, Document, Entry, Node, Scalar, Style, Value};
 use std::rc::Rc;
 use svcflow_source::{SourceId, Span};
 
@@ -55,7 +55,7 @@ pub(super) fn parse_document(source: SourceId, segment: &str, base: u32, budget:
         entries: Vec::new(),
         items: Vec::new(),
     };
-    p.eol = p.line_end(0);
+    p.eol = memchr_newline(bytes, 0);
     if segment.starts_with("---") {
         // the document marker (split_documents cut the stream there): nothing else on its line
         // but a comment
@@ -112,7 +112,7 @@ struct FastParser<'a> {
     /// is the item's content, further right on the same line.
     pos: usize,
     indent: usize,
-    /// No content is left; `pos` is the end of the text.
+    /// No content is left; `pos` is the end of the text (where a collection open until then ends).
     at_end: bool,
     nodes: usize,
     max_nodes: usize,
@@ -125,10 +125,6 @@ struct FastParser<'a> {
 }
 
 impl FastParser<'_> {
-    fn line_end(&self, from: usize) -> usize {
-        self.bytes[from..].iter().position(|&b| b == b'\n').map_or(self.bytes.len(), |i| from + i)
-    }
-
     /// Only spaces, or spaces and a comment, from `from` to the end of the line.
     fn rest_is_blank(&self, from: usize) -> bool {
         let mut i = from;
@@ -141,11 +137,6 @@ impl FastParser<'_> {
 
     /// Move to the first line from the one after the current, that holds content.
     fn next_line(&mut self) -> Option<()> {
-        if self.eol >= self.bytes.len() {
-            self.at_end = true;
-            self.pos = self.bytes.len();
-            return Some(());
-        }
         self.settle_on_content(self.eol + 1)
     }
 
@@ -161,7 +152,7 @@ impl FastParser<'_> {
                 self.eol = len;
                 return Some(());
             }
-            let eol = self.line_end(from);
+            let eol = memchr_newline(self.bytes, from);
             let mut i = from;
             while i < eol && self.bytes[i] == b' ' {
                 i += 1;
@@ -185,18 +176,10 @@ impl FastParser<'_> {
         Span::new(self.source, self.base + start as u32, self.base + end as u32)
     }
 
-    fn count(&mut self, nodes: usize) -> Option<()> {
-        self.nodes += nodes;
+    /// One more node; `None` past the budget (the general parser then reports it).
+    fn count(&mut self) -> Option<()> {
+        self.nodes += 1;
         (self.nodes <= self.max_nodes).then_some(())
-    }
-
-    /// The end of the collection that just closed: where the next token starts.
-    fn close_point(&self) -> usize {
-        if self.at_end {
-            self.bytes.len()
-        } else {
-            self.pos
-        }
     }
 
     fn is_entry(&self) -> bool {
@@ -234,21 +217,15 @@ impl FastParser<'_> {
                 } else if !self.at_end && self.indent == indent && self.is_entry() {
                     self.seq(depth + 1, true)?
                 } else {
-                    self.count(1)?;
-                    let span = self.span(colon, colon);
-                    Node { span, value: Value::Scalar(Scalar { text: "~".into(), style: Style::Plain, tag: None }) }
+                    self.count()?;
+                    self.scalar_node(colon, colon, "~".into(), Style::Plain)
                 }
             } else {
                 let mut at = colon + 1;
                 while self.bytes[at] == b' ' {
                     at += 1;
                 }
-                let value = self.inline(at)?;
-                self.next_line()?;
-                if !self.at_end && self.indent > indent {
-                    return None; // a multi-line scalar, or an error
-                }
-                value
+                self.last_on_line(at, indent)?
             };
             self.entries.push(Entry { key, value });
             if self.at_end || self.indent < indent {
@@ -258,9 +235,9 @@ impl FastParser<'_> {
                 return None;
             }
         }
-        self.count(1)?;
+        self.count()?;
         let entries = self.entries.drain(base..).collect();
-        Some(Node { span: self.span(start, self.close_point()), value: Value::Map(entries) })
+        Some(Node { span: self.span(start, self.pos), value: Value::Map(entries) })
     }
 
     /// A block sequence whose first `-` is the current content. `indentless`: the value of a key
@@ -290,12 +267,7 @@ impl FastParser<'_> {
             } else if let Some(key) = self.key() {
                 self.map(depth + 1, key)?
             } else {
-                let item = self.inline(at)?;
-                self.next_line()?;
-                if !self.at_end && self.indent > indent {
-                    return None;
-                }
-                item
+                self.last_on_line(at, indent)?
             };
             self.items.push(item);
             if self.at_end || self.indent < indent {
@@ -311,9 +283,9 @@ impl FastParser<'_> {
                 return None;
             }
         }
-        self.count(1)?;
+        self.count()?;
         let items = self.items.drain(base..).collect();
-        Some(Node { span: self.span(start, self.close_point()), value: Value::Seq(items) })
+        Some(Node { span: self.span(start, self.pos), value: Value::Seq(items) })
     }
 
     /// The key at the current content, and where its `:` is; `None` when the content is not
@@ -343,8 +315,20 @@ impl FastParser<'_> {
         if colon + 1 != self.eol && self.bytes[colon + 1] != b' ' {
             return None;
         }
-        self.count(1)?;
+        self.count()?;
         Some((node, colon))
+    }
+
+    /// [`Self::inline`] at `at`, then on to the next line, which must not be indented more than the
+    /// collection (at `indent`) holding the value: such a line would continue a multi-line scalar,
+    /// or be an error.
+    fn last_on_line(&mut self, at: usize, indent: usize) -> Option<Node> {
+        let value = self.inline(at)?;
+        self.next_line()?;
+        if !self.at_end && self.indent > indent {
+            return None;
+        }
+        Some(value)
     }
 
     /// A value on the rest of the line from `at`: a scalar, an empty flow collection or a flow
@@ -385,7 +369,7 @@ impl FastParser<'_> {
                 self.scalar_node(at, end, self.text[at..end].into(), Style::Plain)
             }
         };
-        self.count(1)?;
+        self.count()?;
         Some(node)
     }
 
@@ -422,7 +406,7 @@ impl FastParser<'_> {
                     self.scalar_node(start, i, self.text[start..i].into(), Style::Plain)
                 }
             };
-            self.count(1)?;
+            self.count()?;
             items.push(item);
             while b(i) == b' ' {
                 i += 1;
@@ -433,7 +417,7 @@ impl FastParser<'_> {
                 _ => return None,
             }
         }
-        self.count(1)?;
+        self.count()?;
         Some((Node { span: self.span(at, i + 1), value: Value::Seq(items) }, i + 1))
     }
 
