@@ -121,14 +121,7 @@ fn cached_analysis_equals_a_fresh_one_after_any_edits() {
         .map(|p| std::fs::read_to_string(&p).unwrap())
         .collect();
     inputs.push(svcflow_tests::generate_manifests(60));
-    // a small deterministic generator (xorshift), so a failure is reproducible
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = move |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n.max(1) as u64) as usize
-    };
+    let mut next = svcflow_tests::xorshift(0x9e37_79b9_7f4a_7c15);
     let snippets = ["x", "\n---\n", "  ", "\t", "name: y\n", "\"", "{", "- a\n", "port: 80\n", "é", "\r\n", "...\n"];
     let options = Options::default();
     for original in inputs {

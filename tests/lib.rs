@@ -17,6 +17,17 @@ pub fn fixtures(dir: &str) -> Vec<PathBuf> {
     files
 }
 
+/// A small deterministic random generator (xorshift) for the tests' random edits, so a failure
+/// is reproducible: each call gives a number below its argument (0 for 0).
+pub fn xorshift(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    }
+}
+
 /// Hostile inputs, generated (some are megabytes): (name, bytes). Every one must be answered
 /// quickly, without a panic, through the engine and through the CLI.
 pub fn hostile_inputs() -> Vec<(&'static str, Vec<u8>)> {

@@ -4,23 +4,11 @@
 //! actually read the YAML that machines write, or it is no fast path.
 
 use std::path::{Path, PathBuf};
-use svcflow_core::yaml::{parse_document_both_ways, split_documents, Budget};
+use svcflow_core::yaml::{compare_paths, Budget};
 
 /// Compare both paths on every document of `text`; returns (documents, read by the fast path).
 fn compare(text: &str, what: &str) -> (usize, usize) {
-    let budget = Budget::default();
-    let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let (mut documents, mut fast_read) = (0, 0);
-    for (start, end) in split_documents(text, body_start) {
-        let segment = &text[start..end];
-        let (fast, general) = parse_document_both_ways(0, segment, start as u32, &budget);
-        documents += 1;
-        if let Some(fast) = fast {
-            fast_read += 1;
-            assert_eq!(Ok(fast), general, "{what}: the paths differ on the document at byte {start}:\n{segment}");
-        }
-    }
-    (documents, fast_read)
+    compare_paths(text, &Budget::default()).unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -261,13 +249,7 @@ fn the_fast_path_reads_generated_and_example_manifests() {
 /// duplicating lines, cutting the text short): after each one, both paths agree.
 #[test]
 fn the_fast_path_agrees_after_random_edits() {
-    let mut seed = 0x2545_f491_4f6c_dd1du64;
-    let mut next = move |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n.max(1) as u64) as usize
-    };
+    let mut next = svcflow_tests::xorshift(0x2545_f491_4f6c_dd1d);
     let snippets = [
         " ", "  ", "\n", "-", "- ", ":", ": ", "#", " #", "'", "\"", "''", "{}", "[]", "{", "]", "a", "1", "&a ", "*a",
         "!", "|", ">", "?", "? ", ",", "---\n", "...\n", "\t", "\\", "<<: ", "\n  ", "\n- ", "%", "é", "\u{a0}",
