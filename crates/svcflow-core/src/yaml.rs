@@ -484,36 +484,24 @@ fn parse_document(source: SourceId, segment: &str, base: u32, budget: &Budget) -
     }
 }
 
-#[cfg(feature = "general-yaml")]
+/// The general parser: this build's (feature `general-yaml`), else the one installed with
+/// [`set_general_parser`], or, until there is one, a [`PENDING`] error (not cached; the caller
+/// sees it among the findings, installs a parser and analyses again).
 fn general_or_installed(
     source: SourceId,
     segment: &str,
     base: u32,
     budget: &Budget,
 ) -> Result<Option<Document>, YamlError> {
-    parse_document_general(source, segment, base, budget)
-}
-
-/// Without the general parser in this build: the one installed with [`set_general_parser`], or,
-/// until there is one, a [`PENDING`] error (not cached; [`general_parser_wanted`] tells the
-/// caller to install one and analyse again).
-#[cfg(not(feature = "general-yaml"))]
-fn general_or_installed(
-    source: SourceId,
-    segment: &str,
-    base: u32,
-    budget: &Budget,
-) -> Result<Option<Document>, YamlError> {
-    let installed = GENERAL_PARSER.with(Cell::get).and_then(|parse| parse(segment, budget));
-    match installed {
+    #[cfg(feature = "general-yaml")]
+    return parse_document_general(source, segment, base, budget);
+    #[cfg(not(feature = "general-yaml"))]
+    match GENERAL_PARSER.with(Cell::get).and_then(|parse| parse(segment, budget)) {
         Some(mut parsed) => {
             move_parse(&mut parsed, source, 0, base);
             parsed
         }
-        None => {
-            GENERAL_PARSER_WANTED.with(|w| w.set(true));
-            Err(YamlError { message: PENDING.into(), span: Span::point(source, base) })
-        }
+        None => Err(YamlError { message: PENDING.into(), span: Span::point(source, base) }),
     }
 }
 
@@ -523,7 +511,6 @@ pub type GeneralParser = fn(segment: &str, budget: &Budget) -> Option<Result<Opt
 
 thread_local! {
     static GENERAL_PARSER: Cell<Option<GeneralParser>> = const { Cell::new(None) };
-    static GENERAL_PARSER_WANTED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The message of a document waiting for the general parser (builds without `general-yaml`).
@@ -533,12 +520,6 @@ pub const PENDING: &str = "this document uses YAML beyond the quick reader's (an
 /// `general-yaml` feature (the browser app installs one that calls the JS package).
 pub fn set_general_parser(parser: GeneralParser) {
     GENERAL_PARSER.with(|p| p.set(Some(parser)));
-}
-
-/// Whether a parse since the last call met a document that needs the general parser while none
-/// was installed (or the installed one was not ready); resets the flag.
-pub fn general_parser_wanted() -> bool {
-    GENERAL_PARSER_WANTED.with(|w| w.replace(false))
 }
 
 /// For the tests and the fuzzer: both parsers on every document of `text`, which must agree
@@ -663,14 +644,11 @@ mod without_general_parser {
         let text = "a: 1\n---\nb: &x 2\n";
         let budget = Budget::default();
         let mut cache = DocumentCache::default();
-        assert!(!general_parser_wanted());
         let p = parse_stream_cached(0, text, &budget, &mut cache);
         assert_eq!(p.documents.len(), 1, "the fast path reads the first document");
         assert_eq!(p.errors.len(), 1);
         assert_eq!(p.errors[0].message, PENDING);
         assert_eq!(p.errors[0].span.start, 5, "at the document's start (its `---` line)");
-        assert!(general_parser_wanted());
-        assert!(!general_parser_wanted(), "the request is taken once");
 
         // an installed parser answers for the declined document; its spans are moved there
         fn installed(segment: &str, _: &Budget) -> Option<Result<Option<Document>, YamlError>> {
@@ -679,6 +657,5 @@ mod without_general_parser {
         set_general_parser(installed);
         let p = parse_stream_cached(0, text, &budget, &mut cache);
         assert_eq!(p.errors, vec![YamlError { message: "read 12 bytes".into(), span: Span::point(0, 8) }]);
-        assert!(!general_parser_wanted());
     }
 }

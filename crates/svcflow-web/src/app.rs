@@ -175,7 +175,7 @@ pub fn app(props: &AppProps) -> Html {
         let view = state.view.clone();
         let view_id = Rc::as_ptr(&state.view) as usize;
         use_effect_with(view_id, move |_| {
-            if view.needs_general_parser {
+            if view.needs_general_parser() {
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Err(e) = crate::infra::yaml::load().await {
                         d.dispatch(Action::Notify(format!("The full YAML parser could not be loaded ({e}).")));
@@ -434,7 +434,7 @@ pub fn app(props: &AppProps) -> Html {
                         on_reveal={on_reveal.clone()} {on_mode} {on_copy} />
                 </section>
             </main>
-            <StatusBar view={state.view.clone()} pending={state.pending || state.view.needs_general_parser} notice={state.notice.clone()} {on_problems} {on_restore} />
+            <StatusBar view={state.view.clone()} pending={state.pending || state.view.needs_general_parser()} notice={state.notice.clone()} {on_problems} {on_restore} />
         </div>
     }
 }

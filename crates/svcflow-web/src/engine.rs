@@ -50,9 +50,8 @@ pub struct View {
     pub objects: Vec<ObjectRow>,
     /// Per flow node (by index): the problems whose primary span lies inside the node's spans.
     pub node_problems: Vec<Vec<usize>>,
-    /// A document waits for the general YAML parser (`infra::yaml`): load it and analyse again.
-    pub needs_general_parser: bool,
-    /// How many documents wait for it (their findings are left out of `problems` meanwhile).
+    /// How many documents wait for the general YAML parser (`infra::yaml`); their `PENDING`
+    /// findings are left out of `problems`.
     pub waiting_documents: usize,
 }
 
@@ -72,18 +71,13 @@ impl std::fmt::Debug for View {
 impl View {
     pub fn new(text: &str) -> View {
         let sources = Sources::single(SOURCE_NAME, text);
-        svcflow_core::yaml::general_parser_wanted(); // (a stale request: this analysis decides)
         let analysis = DOCUMENTS.with_borrow_mut(|cache| analyze_cached(&sources, &Options::default(), cache));
-        let needs_general_parser = svcflow_core::yaml::general_parser_wanted();
         let flow = analysis.diagram(&ProxyFlags::default());
         let mut problems = problems(&sources, &analysis);
-        let mut waiting_documents = 0;
-        if needs_general_parser {
-            // not problems: these documents are read as soon as the parser is loaded
-            let before = problems.len();
-            problems.retain(|d| !d.message.ends_with(svcflow_core::yaml::PENDING));
-            waiting_documents = before - problems.len();
-        }
+        // not problems: these documents are read as soon as the parser is loaded
+        let before = problems.len();
+        problems.retain(|d| !d.message.ends_with(svcflow_core::yaml::PENDING));
+        let waiting_documents = before - problems.len();
         let objects = analysis
             .objects
             .iter()
@@ -96,7 +90,12 @@ impl View {
             })
             .collect();
         let node_problems = problems_by_node(&flow, &problems);
-        View { sources, analysis, flow, problems, objects, node_problems, needs_general_parser, waiting_documents }
+        View { sources, analysis, flow, problems, objects, node_problems, waiting_documents }
+    }
+
+    /// A document waits for the general YAML parser: load it and analyse again.
+    pub fn needs_general_parser(&self) -> bool {
+        self.waiting_documents > 0
     }
 
     pub fn text(&self) -> &str {
