@@ -29,7 +29,7 @@ pub fn encode_parse(parsed: &Result<Option<Document>, YamlError>) -> Vec<u8> {
                     Value::Scalar(s) => {
                         out.push(0);
                         put_span(&mut out, node.span);
-                        out.push(style_byte(s.style));
+                        out.push(STYLES.iter().position(|&x| x == s.style).unwrap_or(0) as u8);
                         put_str(&mut out, &s.text);
                         match &s.tag {
                             None => out.push(0),
@@ -100,15 +100,8 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
-fn style_byte(style: Style) -> u8 {
-    match style {
-        Style::Plain => 0,
-        Style::SingleQuoted => 1,
-        Style::DoubleQuoted => 2,
-        Style::Literal => 3,
-        Style::Folded => 4,
-    }
-}
+/// A scalar's style is written as its index here (both ways).
+const STYLES: [Style; 5] = [Style::Plain, Style::SingleQuoted, Style::DoubleQuoted, Style::Literal, Style::Folded];
 
 struct Reader<'a> {
     bytes: &'a [u8],
@@ -156,14 +149,7 @@ impl Reader<'_> {
             let span = self.span()?;
             let mut done = match kind {
                 0 => {
-                    let style = match self.byte()? {
-                        0 => Style::Plain,
-                        1 => Style::SingleQuoted,
-                        2 => Style::DoubleQuoted,
-                        3 => Style::Literal,
-                        4 => Style::Folded,
-                        _ => return None,
-                    };
+                    let style = *STYLES.get(self.byte()? as usize)?;
                     let text = self.string()?;
                     let tag = match self.byte()? {
                         0 => None,

@@ -117,13 +117,9 @@ mod imp {
     }
 
     pub async fn proxy_rules(text: &str, mode: ProxyMode) -> Result<ProxyRules, RulesError> {
-        let value = kube_proxy(text, mode.as_str()).await.map_err(|e| {
-            RulesError::Unavailable(
-                e.as_string()
-                    .or_else(|| e.dyn_into::<js_sys::Error>().ok().map(|e| String::from(e.message())))
-                    .unwrap_or_else(|| "unknown error".into()),
-            )
-        })?;
+        let value = kube_proxy(text, mode.as_str())
+            .await
+            .map_err(|e| RulesError::Unavailable(crate::infra::thrown_message(e)))?;
         let out: JsKubeProxy = value.unchecked_into();
         let Some(text) = out.text() else {
             return Err(RulesError::Refused(out.error().unwrap_or_default()));

@@ -66,9 +66,7 @@ mod imp {
     /// Load the package; the error says why it could not be (and the documents that need it
     /// say so from now on).
     pub async fn load() -> Result<(), String> {
-        let loaded = load_engine().await.map(|_| ()).map_err(|e| {
-            e.dyn_into::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|_| "unknown error".into())
-        });
+        let loaded = load_engine().await.map(|_| ()).map_err(crate::infra::thrown_message);
         if let Err(why) = &loaded {
             FAILED.with_borrow_mut(|f| *f = Some(why.clone()));
         }
