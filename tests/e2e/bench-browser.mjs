@@ -32,7 +32,9 @@ async function waitRendered(page, since, timeout) {
   }, since, { timeout, polling: 5 });
   return page.evaluate(() => {
     const t = (n) => performance.getEntriesByName(n).at(-1).startTime;
-    return { analyse: t("svcflow:analyse"), analysed: t("svcflow:analysed"), rendered: t("svcflow:rendered"),
+    // the ends of View::new's stages (infra/timing.rs STAGES), in order
+    const stages = ["load", "resolve", "diagram", "lint"].map((s) => [s, t(`svcflow:stage:${s}`)]);
+    return { analyse: t("svcflow:analyse"), analysed: t("svcflow:analysed"), rendered: t("svcflow:rendered"), stages,
              objects: document.querySelector(".count-objects")?.textContent ?? "" };
   });
 }
@@ -61,6 +63,9 @@ try {
     const kb = `${(text.length / 1e6).toFixed(2)} MB`;
     rows.push([`paste → diagram`, `${n} (${kb})`, "input event → diagram in the DOM (incl. debounce)", ms(pasted.rendered - since), "1", load()]);
     rows.push([`paste: engine`, `${n}`, "analyse → analysed (parse, resolve, lint, layout)", ms(pasted.analysed - pasted.analyse), "1", load()]);
+    let from = pasted.analyse;
+    const parts = pasted.stages.map(([name, end]) => { const part = `${name} ${ms(end - from)}`; from = end; return part; });
+    rows.push([`paste: engine stages`, `${n}`, parts.join(" · "), "-", "1", load()]);
     rows.push([`paste: render`, `${n}`, "analysed → diagram in the DOM", ms(pasted.rendered - pasted.analysed), "1", load()]);
     if (n > 2000) continue;
 

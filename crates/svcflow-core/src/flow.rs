@@ -95,26 +95,49 @@ struct Builder<'a> {
     analysis: &'a Analysis,
 }
 
+/// What a node is, before it is known whether the graph has it already (pods are met once per
+/// port of every Service that selects them): the rest of the node is built only for a new one.
+struct NodeHead {
+    id: String,
+    kind: NodeKind,
+    lane: u8,
+    status: Status,
+    spans: Vec<Span>,
+    service: usize,
+}
+
 impl Builder<'_> {
-    fn node(&mut self, node: FlowNode) -> NodeIndex {
-        if let Some(&i) = self.ids.get(&node.id) {
+    /// The node with `head.id`, its spans extended by `head.spans`, or a new node labelled by
+    /// `rest` (label and details).
+    fn node(&mut self, head: NodeHead, rest: impl FnOnce() -> (String, Vec<String>)) -> NodeIndex {
+        if let Some(&i) = self.ids.get(&head.id) {
             let existing = &mut self.g[i];
-            for s in node.spans {
+            for s in head.spans {
                 if !existing.spans.contains(&s) {
                     existing.spans.push(s);
                 }
             }
             return i;
         }
-        let id = node.id.clone();
-        let i = self.g.add_node(node);
+        let (label, details) = rest();
+        let NodeHead { id, kind, lane, status, spans, service } = head;
+        let i = self.g.add_node(FlowNode {
+            id: id.clone(),
+            kind,
+            lane,
+            label,
+            details,
+            status,
+            spans,
+            service: Some(service),
+        });
         self.ids.insert(id, i);
         i
     }
 
-    fn edge(&mut self, a: NodeIndex, b: NodeIndex, label: impl Into<String>, status: Status, spans: Vec<Span>) {
+    fn edge(&mut self, a: NodeIndex, b: NodeIndex, label: impl FnOnce() -> String, status: Status, spans: &[Span]) {
         if self.g.find_edge(a, b).is_none() {
-            self.g.add_edge(a, b, FlowEdge { label: label.into(), status, spans });
+            self.g.add_edge(a, b, FlowEdge { label: label(), status, spans: spans.to_vec() });
         }
     }
 }
@@ -124,10 +147,10 @@ impl Builder<'_> {
 /// without it the chain lanes stay empty.
 pub fn build(analysis: &Analysis, proxy: Option<&[ServicePortSummary]>) -> FlowGraph {
     let mut b = Builder { g: DiGraph::new(), ids: HashMap::default(), analysis };
-    let summaries: HashMap<(String, String, String, String), &ServicePortSummary> = proxy
+    let summaries: Summaries = proxy
         .map(|p| {
             p.iter()
-                .map(|s| ((s.namespace.clone(), s.name.clone(), s.port_name.clone(), s.protocol.clone()), s))
+                .map(|s| ((s.namespace.as_str(), s.name.as_str(), s.port_name.as_str(), s.protocol.as_str()), s))
                 .collect()
         })
         .unwrap_or_default();
@@ -137,151 +160,112 @@ pub fn build(analysis: &Analysis, proxy: Option<&[ServicePortSummary]>) -> FlowG
     FlowGraph { graph: b.g }
 }
 
-fn service(
-    b: &mut Builder,
-    si: usize,
-    s: &ServiceModel,
-    summaries: &HashMap<(String, String, String, String), &ServicePortSummary>,
-) {
+/// kube-proxy's summary of each service port, by namespace, Service name, port name, protocol.
+type Summaries<'a> = HashMap<(&'a str, &'a str, &'a str, &'a str), &'a ServicePortSummary>;
+
+fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) {
     let obj = &b.analysis.objects[s.object];
     let name_span = obj.anchor();
-    let fqdn = format!("{}.{}.svc.{}", s.name, s.namespace, b.analysis.cluster_domain);
     let svc_ref = format!("{}/{}", s.namespace, s.name);
+    let head = |id: String, kind: NodeKind, lane: u8, status: Status, spans: Vec<Span>| NodeHead {
+        id,
+        kind,
+        lane,
+        status,
+        spans,
+        service: si,
+    };
 
-    let mut details = vec![match (&s.cluster_ip, s.headless, &s.external_name) {
-        (_, _, Some(_)) => "ExternalName".to_string(),
-        (_, true, _) => format!("{} · headless", s.type_),
-        (Some(ip), _, _) => format!("{} · {ip}{}", s.type_, if s.cluster_ip_simulated { " (simulated)" } else { "" }),
-        _ => s.type_.clone(),
-    }];
-    for p in &s.ports {
-        let np = p.node_port.map(|n| format!(" · nodePort {n}")).unwrap_or_default();
-        let name = if p.name.is_empty() { String::new() } else { format!("{} ", p.name) };
-        details.push(format!("{name}{}/{} → {}{np}", p.port, p.protocol, p.target));
-    }
     let has_ready = s.ports.iter().any(|p| p.endpoints.iter().any(|e| e.ready));
     let nothing_to_serve = s.external_name.is_some() || s.endpoint_source == EndpointSource::None && s.ports.is_empty();
     let status = if nothing_to_serve || has_ready { Status::Ok } else { Status::Error };
-    let svc_node = b.node(FlowNode {
-        id: format!("svc:{svc_ref}"),
-        kind: NodeKind::Service,
-        lane: 1,
-        label: svc_ref.clone(),
-        details,
-        status,
-        spans: vec![name_span, obj.span],
-        service: Some(si),
-    });
-    let dns_node = b.node(FlowNode {
-        id: format!("dns:{fqdn}"),
-        kind: NodeKind::Dns,
-        lane: 0,
-        label: fqdn.clone(),
-        details: vec![if s.external_name.is_some() {
-            "CNAME".into()
+    let svc_node =
+        b.node(head(format!("svc:{svc_ref}"), NodeKind::Service, 1, status, vec![name_span, obj.span]), || {
+            let mut details = vec![match (&s.cluster_ip, s.headless, &s.external_name) {
+                (_, _, Some(_)) => "ExternalName".to_string(),
+                (_, true, _) => format!("{} · headless", s.type_),
+                (Some(ip), _, _) => {
+                    format!("{} · {ip}{}", s.type_, if s.cluster_ip_simulated { " (simulated)" } else { "" })
+                }
+                _ => s.type_.clone(),
+            }];
+            for p in &s.ports {
+                let np = p.node_port.map(|n| format!(" · nodePort {n}")).unwrap_or_default();
+                let name = if p.name.is_empty() { String::new() } else { format!("{} ", p.name) };
+                details.push(format!("{name}{}/{} → {}{np}", p.port, p.protocol, p.target));
+            }
+            (svc_ref.clone(), details)
+        });
+    let fqdn = format!("{}.{}.svc.{}", s.name, s.namespace, b.analysis.cluster_domain);
+    let dns_node = b.node(head(format!("dns:{fqdn}"), NodeKind::Dns, 0, Status::Ok, vec![name_span]), || {
+        let detail = if s.external_name.is_some() {
+            "CNAME"
         } else if s.headless {
-            "A: one record per ready pod".into()
+            "A: one record per ready pod"
         } else {
-            "A: the ClusterIP".into()
-        }],
-        status: Status::Ok,
-        spans: vec![name_span],
-        service: Some(si),
+            "A: the ClusterIP"
+        };
+        (fqdn, vec![detail.into()])
     });
-    b.edge(dns_node, svc_node, "resolves to", Status::Ok, vec![name_span]);
+    b.edge(dns_node, svc_node, || "resolves to".into(), Status::Ok, &[name_span]);
 
     if let Some(host) = &s.external_name {
         let is_ip = host.parse::<std::net::IpAddr>().is_ok();
         let span = obj.service().and_then(|x| x.external_name.as_ref()).map(|f| f.span).unwrap_or(name_span);
-        let h = b.node(FlowNode {
-            id: format!("ext:{host}"),
-            kind: NodeKind::ExternalHost,
-            lane: 4,
-            label: host.clone(),
-            details: vec![if is_ip {
-                "an IP: CoreDNS publishes no record".into()
-            } else {
-                "external host (CNAME)".into()
-            }],
-            status: if is_ip { Status::Error } else { Status::Ok },
-            spans: vec![span],
-            service: Some(si),
+        let status = if is_ip { Status::Error } else { Status::Ok };
+        let h = b.node(head(format!("ext:{host}"), NodeKind::ExternalHost, 4, status, vec![span]), || {
+            let detail = if is_ip { "an IP: CoreDNS publishes no record" } else { "external host (CNAME)" };
+            (host.clone(), vec![detail.into()])
         });
-        b.edge(svc_node, h, "CNAME", if is_ip { Status::Error } else { Status::Ok }, vec![span]);
+        b.edge(svc_node, h, || "CNAME".into(), status, &[span]);
         return;
     }
 
     // External entry points: LoadBalancer IPs and external IPs → Service; NodePorts.
     for ip in s.lb_ingress.iter().chain(&s.external_ips) {
         let kind = if s.lb_ingress.contains(ip) { "LoadBalancer" } else { "external IP" };
-        let e = b.node(FlowNode {
-            id: format!("entry:{svc_ref}:{ip}"),
-            kind: NodeKind::Entry,
-            lane: 0,
-            label: ip.clone(),
-            details: vec![kind.into()],
-            status: Status::Ok,
-            spans: vec![obj.span],
-            service: Some(si),
+        let e = b.node(head(format!("entry:{svc_ref}:{ip}"), NodeKind::Entry, 0, Status::Ok, vec![obj.span]), || {
+            (ip.clone(), vec![kind.into()])
         });
-        b.edge(e, svc_node, kind, Status::Ok, vec![]);
+        b.edge(e, svc_node, || kind.into(), Status::Ok, &[]);
     }
     for p in &s.ports {
         if let Some(np) = p.node_port {
-            let e = b.node(FlowNode {
-                id: format!("entry:{svc_ref}:nodeport:{np}"),
-                kind: NodeKind::Entry,
-                lane: 0,
-                label: format!("<node IP>:{np}"),
-                details: vec![format!(
-                    "NodePort{} on every node",
-                    if p.node_port_simulated { " (simulated)" } else { "" }
-                )],
-                status: if (30000..=32767).contains(&np) { Status::Ok } else { Status::Error },
-                spans: vec![p.span],
-                service: Some(si),
+            let status = if (30000..=32767).contains(&np) { Status::Ok } else { Status::Error };
+            let id = format!("entry:{svc_ref}:nodeport:{np}");
+            let e = b.node(head(id, NodeKind::Entry, 0, status, vec![p.span]), || {
+                let simulated = if p.node_port_simulated { " (simulated)" } else { "" };
+                (format!("<node IP>:{np}"), vec![format!("NodePort{simulated} on every node")])
             });
-            b.edge(e, svc_node, "NodePort", Status::Ok, vec![p.span]);
+            b.edge(e, svc_node, || "NodePort".into(), Status::Ok, &[p.span]);
         }
     }
 
     for p in &s.ports {
-        let port_label = if p.name.is_empty() { format!("{}/{}", p.port, p.protocol) } else { p.name.clone() };
-        let summary = summaries.get(&(s.namespace.clone(), s.name.clone(), p.name.clone(), p.protocol.clone()));
+        let port_label = || if p.name.is_empty() { format!("{}/{}", p.port, p.protocol) } else { p.name.clone() };
+        let summary = summaries.get(&(s.namespace.as_str(), s.name.as_str(), p.name.as_str(), p.protocol.as_str()));
         let mut reject = None;
         // Headless Services have no kube-proxy chains: clients connect to pods directly.
         let chain = match summary {
             Some(sum) => {
-                let target = sum.internal_target.clone();
+                let target = &sum.internal_target;
                 if target.starts_with("KUBE-") {
-                    let c = b.node(FlowNode {
-                        id: format!("chain:{target}"),
-                        kind: NodeKind::Chain,
-                        lane: 2,
-                        label: target.clone(),
-                        details: vec![format!("{} · {}", sum.svc_port_name, p.protocol), chain_hint(sum)],
-                        status: Status::Ok,
-                        spans: vec![p.span],
-                        service: Some(si),
+                    let c = b.node(head(format!("chain:{target}"), NodeKind::Chain, 2, Status::Ok, vec![p.span]), || {
+                        (target.clone(), vec![format!("{} · {}", sum.svc_port_name, p.protocol), chain_hint(sum)])
                     });
-                    b.edge(svc_node, c, format!("{} {}", port_label, p.port), Status::Ok, vec![p.span]);
+                    b.edge(svc_node, c, || format!("{} {}", port_label(), p.port), Status::Ok, &[p.span]);
                     Some((c, *sum))
                 } else {
-                    let r = b.node(FlowNode {
-                        id: format!("reject:{}", sum.svc_port_name),
-                        kind: NodeKind::Reject,
-                        lane: 2,
-                        label: target.clone(),
-                        details: vec![if target == "REJECT" {
+                    let id = format!("reject:{}", sum.svc_port_name);
+                    let r = b.node(head(id, NodeKind::Reject, 2, Status::Error, vec![p.span]), || {
+                        let detail = if target == "REJECT" {
                             format!("{} has no endpoints", sum.svc_port_name)
                         } else {
                             format!("{} has no local endpoints", sum.svc_port_name)
-                        }],
-                        status: Status::Error,
-                        spans: vec![p.span],
-                        service: Some(si),
+                        };
+                        (target.clone(), vec![detail])
                     });
-                    b.edge(svc_node, r, port_label.clone(), Status::Error, vec![p.span]);
+                    b.edge(svc_node, r, port_label, Status::Error, &[p.span]);
                     reject = Some(r);
                     None
                 }
@@ -289,32 +273,22 @@ fn service(
             None => None,
         };
         for e in &p.endpoints {
-            let pod_node = match e.pod.and_then(|pi| b.analysis.pods.get(pi).map(|pod| (pi, pod))) {
-                Some((_, pod)) => b.node(FlowNode {
-                    id: format!("pod:{}/{}", pod.namespace, pod.name),
-                    kind: NodeKind::Pod,
-                    lane: 4,
-                    label: pod.name.clone(),
-                    details: vec![
-                        format!("{}{}", pod.ip, if pod.ip_simulated { " (simulated)" } else { "" }),
-                        if e.ready { "Ready".into() } else { "not Ready: gets no traffic".into() },
-                    ],
-                    status: if e.ready { Status::Ok } else { Status::Excluded },
-                    spans: vec![pod.span, pod.labels_span],
-                    service: Some(si),
-                }),
-                None => b.node(FlowNode {
-                    id: format!("ep:{}:{}", e.ip, e.port),
-                    kind: NodeKind::Pod,
-                    lane: 4,
-                    label: e.ip.clone(),
-                    details: vec![if e.ready { "endpoint (Ready)".into() } else { "endpoint (not ready)".into() }],
-                    status: if e.ready { Status::Ok } else { Status::Excluded },
-                    spans: vec![e.span],
-                    service: Some(si),
+            let status = if e.ready { Status::Ok } else { Status::Excluded };
+            let pod_node = match e.pod.and_then(|pi| b.analysis.pods.get(pi)) {
+                Some(pod) => {
+                    let id = format!("pod:{}/{}", pod.namespace, pod.name);
+                    b.node(head(id, NodeKind::Pod, 4, status, vec![pod.span, pod.labels_span]), || {
+                        let simulated = if pod.ip_simulated { " (simulated)" } else { "" };
+                        let ready = if e.ready { "Ready" } else { "not Ready: gets no traffic" };
+                        (pod.name.clone(), vec![format!("{}{simulated}", pod.ip), ready.into()])
+                    })
+                }
+                None => b.node(head(format!("ep:{}:{}", e.ip, e.port), NodeKind::Pod, 4, status, vec![e.span]), || {
+                    let detail = if e.ready { "endpoint (Ready)" } else { "endpoint (not ready)" };
+                    (e.ip.clone(), vec![detail.into()])
                 }),
             };
-            let port_text = match &e.container {
+            let port_text = || match &e.container {
                 Some(c) => format!(":{} ({c})", e.port),
                 None => format!(":{}", e.port),
             };
@@ -323,46 +297,33 @@ fn service(
                 if !ep.has_sep_chain {
                     return None;
                 }
-                let prob = ep.cluster_probability.clone().map(|p| format!("p={p}")).unwrap_or_else(|| "rest".into());
-                let sep = b.node(FlowNode {
-                    id: format!("sep:{}", ep.sep_chain),
-                    kind: NodeKind::Sep,
-                    lane: 3,
-                    label: ep.sep_chain.clone(),
-                    details: vec![format!("DNAT → {}", ep.endpoint), prob.clone()],
-                    status: Status::Ok,
-                    spans: vec![e.span, p.span],
-                    service: Some(si),
+                let prob = || ep.cluster_probability.as_ref().map(|p| format!("p={p}")).unwrap_or_else(|| "rest".into());
+                let id = format!("sep:{}", ep.sep_chain);
+                let sep = b.node(head(id, NodeKind::Sep, 3, Status::Ok, vec![e.span, p.span]), || {
+                    (ep.sep_chain.clone(), vec![format!("DNAT → {}", ep.endpoint), prob()])
                 });
-                b.edge(c, sep, prob, Status::Ok, vec![e.span]);
+                b.edge(c, sep, prob, Status::Ok, &[e.span]);
                 Some(sep)
             });
             match sep {
-                Some(sep) => b.edge(sep, pod_node, port_text, Status::Ok, vec![e.span]),
+                Some(sep) => b.edge(sep, pod_node, port_text, Status::Ok, &[e.span]),
                 None => {
                     let from = chain.map_or(svc_node, |(c, _)| c);
-                    let status = if e.ready { Status::Ok } else { Status::Excluded };
-                    let label = if e.ready { port_text } else { format!("{port_text} not ready") };
-                    b.edge(from, pod_node, label, status, vec![e.span]);
+                    let label = || if e.ready { port_text() } else { format!("{} not ready", port_text()) };
+                    b.edge(from, pod_node, label, status, &[e.span]);
                 }
             }
         }
         // Pods left out (other than not-ready ones, already drawn as excluded endpoints).
         for x in p.excluded.iter().filter(|x| x.reason != ExclusionReason::NotReady) {
             let Some(pod) = b.analysis.pods.get(x.pod) else { continue };
-            let n = b.node(FlowNode {
-                id: format!("pod:{}/{}", pod.namespace, pod.name),
-                kind: NodeKind::Pod,
-                lane: 4,
-                label: pod.name.clone(),
-                details: vec![format!("excluded ({}): {}", x.reason.as_str(), x.detail)],
-                status: Status::Excluded,
-                spans: vec![pod.span, pod.labels_span],
-                service: Some(si),
+            let id = format!("pod:{}/{}", pod.namespace, pod.name);
+            let n = b.node(head(id, NodeKind::Pod, 4, Status::Excluded, vec![pod.span, pod.labels_span]), || {
+                (pod.name.clone(), vec![format!("excluded ({}): {}", x.reason.as_str(), x.detail)])
             });
             // Drawn from the port's chain (or REJECT) node, so the edge does not pass behind it.
             let from = chain.map(|(c, _)| c).or(reject).unwrap_or(svc_node);
-            b.edge(from, n, format!("✗ {}", x.reason.as_str()), Status::Error, vec![]);
+            b.edge(from, n, || format!("✗ {}", x.reason.as_str()), Status::Error, &[]);
         }
     }
 }

@@ -1,11 +1,20 @@
 //! User-timing marks around each analysis, read by the browser benchmark
 //! (`tests/e2e/bench-browser.mjs`): `svcflow:analyse` when the engine starts on a text,
 //! `svcflow:analysed` when it is done, `svcflow:rendered` when the diagram of that analysis is
-//! in the DOM. Only the latest of each is kept, so a long session does not grow the timeline.
+//! in the DOM; between the first two, the end of each stage of [`crate::engine::View::new`]
+//! ([`STAGES`]), which the benchmark prints for large inputs. Only the latest of each is kept, so
+//! a long session does not grow the timeline.
 
 pub const ANALYSE: &str = "svcflow:analyse";
 pub const ANALYSED: &str = "svcflow:analysed";
 pub const RENDERED: &str = "svcflow:rendered";
+/// Ends of the stages of an analysis, in order: YAML parsed and objects decoded; selectors,
+/// endpoints and DNS resolved; kube-proxy's chains and the flow graph with its layout; lint.
+pub const LOADED: &str = "svcflow:stage:load";
+pub const RESOLVED: &str = "svcflow:stage:resolve";
+pub const DIAGRAMMED: &str = "svcflow:stage:diagram";
+pub const LINTED: &str = "svcflow:stage:lint";
+pub const STAGES: [&str; 4] = [LOADED, RESOLVED, DIAGRAMMED, LINTED];
 
 /// Replace the mark `name` with one at the current time. Nothing off the browser: the state's
 /// unit tests run natively, where there is no `window`.

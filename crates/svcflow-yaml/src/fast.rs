@@ -4,7 +4,7 @@
 //! general parser runs at a few MB/s, and a 30 MB cluster dump took seconds).
 //!
 //! The fast path *declines* (returns `None`) at anything it does not handle, and the general
-//! parser ([`super::parse_document`]'s event loop) then parses the document. So it never decides
+//! parser (`svcflow_core::yaml`'s) then parses the document. So it never decides
 //! what is valid YAML: it only accepts documents built from this subset, every line of which it
 //! reads exactly as the general parser does, spans included:
 //!
@@ -27,13 +27,13 @@
 //! Tests: `tests/yaml_fast.rs` compares both paths on every fixture, generated clusters and
 //! random edits of them; the `yaml_fast` fuzz target does the same on arbitrary input.
 
-use super::{memchr_newline, Budget, Document, Entry, Node, Scalar, Style, Value};
+use crate::{memchr_newline, Budget, Document, Entry, Node, Scalar, Style, Value};
 use std::rc::Rc;
 use svcflow_source::{SourceId, Span};
 
 /// The fast parse of one document (`segment`, at byte `base` of `source`): `Some(document or
 /// None for an empty one)`, or `None` when the document is outside the fast path's subset.
-pub(super) fn parse_document(source: SourceId, segment: &str, base: u32, budget: &Budget) -> Option<Option<Document>> {
+pub fn parse_document(source: SourceId, segment: &str, base: u32, budget: &Budget) -> Option<Option<Document>> {
     let bytes = segment.as_bytes();
     if !is_plain_text(bytes) {
         return None;
