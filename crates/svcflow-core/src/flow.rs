@@ -250,9 +250,10 @@ fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) 
             Some(sum) => {
                 let target = &sum.internal_target;
                 if target.starts_with("KUBE-") {
-                    let c = b.node(head(format!("chain:{target}"), NodeKind::Chain, 2, Status::Ok, vec![p.span]), || {
-                        (target.clone(), vec![format!("{} · {}", sum.svc_port_name, p.protocol), chain_hint(sum)])
-                    });
+                    let c = b
+                        .node(head(format!("chain:{target}"), NodeKind::Chain, 2, Status::Ok, vec![p.span]), || {
+                            (target.clone(), vec![format!("{} · {}", sum.svc_port_name, p.protocol), chain_hint(sum)])
+                        });
                     b.edge(svc_node, c, || format!("{} {}", port_label(), p.port), Status::Ok, &[p.span]);
                     Some((c, *sum))
                 } else {
@@ -297,7 +298,8 @@ fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) 
                 if !ep.has_sep_chain {
                     return None;
                 }
-                let prob = || ep.cluster_probability.as_ref().map(|p| format!("p={p}")).unwrap_or_else(|| "rest".into());
+                let prob =
+                    || ep.cluster_probability.as_ref().map(|p| format!("p={p}")).unwrap_or_else(|| "rest".into());
                 let id = format!("sep:{}", ep.sep_chain);
                 let sep = b.node(head(id, NodeKind::Sep, 3, Status::Ok, vec![e.span, p.span]), || {
                     (ep.sep_chain.clone(), vec![format!("DNAT → {}", ep.endpoint), prob()])

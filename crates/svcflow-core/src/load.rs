@@ -78,7 +78,7 @@ fn push_objects(decoder: &mut Decoder, out: &mut Vec<Object>, node: Rc<Node>, de
         let node = Rc::try_unwrap(node).unwrap_or_else(|shared| (*shared).clone());
         let Value::Map(entries) = node.value else { return };
         for entry in entries {
-            if entry.key.as_scalar().is_some_and(|k| k.text == "items") {
+            if entry.key.as_scalar().is_some_and(|k| &*k.text == "items") {
                 if let Value::Seq(items) = entry.value.value {
                     for item in items {
                         push_objects(decoder, out, Rc::new(item), depth + 1);

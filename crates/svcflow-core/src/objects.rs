@@ -530,7 +530,7 @@ impl<'a> Decoder<'a> {
         let name_entry = metadata.and_then(|m| m.value.entry("name"));
         let name = name_entry
             .and_then(|e| {
-                e.value.str_value().map(str::to_string).or_else(|| e.value.as_scalar().map(|s| s.text.clone()))
+                e.value.str_value().map(str::to_string).or_else(|| e.value.as_scalar().map(|s| s.text.to_string()))
             })
             .unwrap_or_default();
         let ns_entry = metadata.and_then(|m| m.value.entry("namespace"));
@@ -719,8 +719,8 @@ impl<'a> Decoder<'a> {
                         Value::Scalar(s) => match s.typed() {
                             Typed::Str(v) => (v.to_string(), ScalarKind::String),
                             Typed::Null => (String::new(), ScalarKind::Null),
-                            Typed::Bool(_) => (s.text.clone(), ScalarKind::Bool),
-                            _ => (s.text.clone(), ScalarKind::Number),
+                            Typed::Bool(_) => (s.text.to_string(), ScalarKind::Bool),
+                            _ => (s.text.to_string(), ScalarKind::Number),
                         },
                         _ => {
                             self.invalid(
@@ -731,7 +731,7 @@ impl<'a> Decoder<'a> {
                         }
                     };
                     labels.entries.push(LabelEntry {
-                        key: k.text.clone(),
+                        key: k.text.to_string(),
                         value,
                         key_span: item.key.span,
                         value_span: item.value.span,

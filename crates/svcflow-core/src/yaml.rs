@@ -28,8 +28,9 @@ use svcflow_source::hash::HashMap;
 use svcflow_source::{SourceId, Span};
 pub use transfer::{decode_parse, encode_parse};
 // the tree and the fast path: a crate of their own, optimised for speed (see its docs)
+use svcflow_yaml::fast::{self, Interner};
+use svcflow_yaml::memchr_newline;
 pub use svcflow_yaml::{resolve_plain, Budget, Document, Entry, Node, Scalar, Style, Typed, Value};
-use svcflow_yaml::{fast, memchr_newline};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct YamlError {
@@ -89,6 +90,7 @@ impl DocumentCache {
         segment: &str,
         base: u32,
         budget: &Budget,
+        interner: &mut Interner,
     ) -> Result<Option<Document>, YamlError> {
         if self.budget.as_ref() != Some(budget) {
             *self = DocumentCache { budget: Some(budget.clone()), ..DocumentCache::default() };
@@ -104,7 +106,7 @@ impl DocumentCache {
                 move_parse(&mut hit.parsed, source, hit.base, base);
                 CachedDocument { base, parsed: hit.parsed }
             }
-            None => CachedDocument { base, parsed: parse_document(source, segment, base, budget) },
+            None => CachedDocument { base, parsed: parse_document(source, segment, base, budget, interner) },
         };
         let parsed = cached.parsed.clone();
         if !matches!(&parsed, Err(e) if e.message == PENDING) {
@@ -163,6 +165,8 @@ pub(crate) fn parse_stream_with(
     mut cache: Option<&mut DocumentCache>,
 ) -> ParsedSource {
     let mut out = ParsedSource::default();
+    // one per stream: the texts of its documents are shared (see `Interner`)
+    let mut interner = Interner::default();
     for (start, end) in split_documents(text, body_start(text)) {
         if out.documents.len() >= budget.max_documents {
             out.errors.push(YamlError {
@@ -187,8 +191,8 @@ pub(crate) fn parse_stream_with(
             continue;
         }
         let parsed = match cache.as_deref_mut() {
-            Some(cache) => cache.parse(source, segment, start as u32, budget),
-            None => parse_document(source, segment, start as u32, budget),
+            Some(cache) => cache.parse(source, segment, start as u32, budget, &mut interner),
+            None => parse_document(source, segment, start as u32, budget, &mut interner),
         };
         match parsed {
             Ok(Some(doc)) => out.documents.push(doc),
@@ -242,8 +246,14 @@ pub fn split_documents(text: &str, body_start: usize) -> Vec<(usize, usize)> {
 }
 
 /// One document: by the fast path when it reads it ([`fast`]), else by the general parser.
-fn parse_document(source: SourceId, segment: &str, base: u32, budget: &Budget) -> Result<Option<Document>, YamlError> {
-    match fast::parse_document(source, segment, base, budget) {
+fn parse_document(
+    source: SourceId,
+    segment: &str,
+    base: u32,
+    budget: &Budget,
+    interner: &mut Interner,
+) -> Result<Option<Document>, YamlError> {
+    match fast::parse_document(source, segment, base, budget, interner) {
         Some(document) => Ok(document),
         None => general_or_installed(source, segment, base, budget),
     }
@@ -298,7 +308,7 @@ pub fn compare_paths(text: &str, budget: &Budget) -> Result<(usize, usize), Stri
     for (start, end) in split_documents(text, body_start(text)) {
         let segment = &text[start..end];
         documents += 1;
-        if let Some(fast) = fast::parse_document(0, segment, start as u32, budget) {
+        if let Some(fast) = fast::parse_document(0, segment, start as u32, budget, &mut Interner::default()) {
             fast_read += 1;
             let general = parse_document_general(0, segment, start as u32, budget);
             if general != Ok(fast.clone()) {

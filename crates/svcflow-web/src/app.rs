@@ -20,6 +20,9 @@ use yew::prelude::*;
 
 /// Analysis runs this long after the last keystroke.
 pub const DEBOUNCE_MS: u32 = 150;
+/// When the engine warms up after the app started (`engine::warm_up`).
+const WARM_UP_AFTER_MS: u32 = 1_000;
+const WARM_UP_MAX_BYTES: usize = 100_000;
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
@@ -184,6 +187,21 @@ pub fn app(props: &AppProps) -> Html {
                     d.dispatch(Action::Reanalyze);
                 });
             }
+        });
+    }
+    // A second after start, at rest: have the browser optimise the engine before a large paste
+    // (engine::warm_up). Not in an embed without editor: nothing large is pasted there; not when
+    // the text restored at start is large: its analysis has run long enough to do the same.
+    {
+        let text = state.text.clone();
+        use_effect_with((), move |_| {
+            let t = (!embed.hides_editor() && text.len() <= WARM_UP_MAX_BYTES).then(|| {
+                Timeout::new(WARM_UP_AFTER_MS, move || {
+                    crate::engine::warm_up(&text);
+                    timing::mark(timing::WARMED);
+                })
+            });
+            move || drop(t)
         });
     }
     // The diagram of a new analysis is in the DOM now (for the browser benchmark).

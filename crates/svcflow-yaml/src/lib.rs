@@ -66,7 +66,9 @@ pub struct Entry {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scalar {
-    pub text: String,
+    /// Shared: the fast path gives equal scalars of a stream one allocation (see
+    /// [`fast::Interner`]); kubectl output repeats the same keys and values thousands of times.
+    pub text: Rc<str>,
     pub style: Style,
     /// Core-schema tag suffix given explicitly (`!!str 5`), if any.
     pub tag: Option<String>,
@@ -217,7 +219,7 @@ impl Node {
 
     /// The entry of a mapping with this key (later duplicates win, as in go-yaml → JSON).
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.as_map()?.iter().rev().find(|e| e.key.as_scalar().is_some_and(|k| k.text == key))
+        self.as_map()?.iter().rev().find(|e| e.key.as_scalar().is_some_and(|k| *k.text == *key))
     }
 
     pub fn get(&self, key: &str) -> Option<&Node> {
@@ -250,7 +252,6 @@ pub struct Document {
     /// Shared: the objects decoded from it and the document cache hold the same tree.
     pub root: Rc<Node>,
 }
-
 
 /// The index of the first `\n` at or after `from`, or the length of `bytes`.
 pub fn memchr_newline(bytes: &[u8], from: usize) -> usize {

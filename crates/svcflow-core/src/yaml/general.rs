@@ -54,7 +54,7 @@ pub fn parse_document_general(
                 let tag = tag.and_then(|t| if t.is_yaml_core_schema() { Some(t.suffix().to_string()) } else { None });
                 let node = Node {
                     span: Span::new(source, start, end),
-                    value: Value::Scalar(Scalar { text: text.into_owned(), style: map_style(style), tag }),
+                    value: Value::Scalar(Scalar { text: text.into(), style: map_style(style), tag }),
                 };
                 if anchor != 0 {
                     anchors.push((anchor, node.clone()));
@@ -192,7 +192,7 @@ fn count_nodes(node: &Node, cap: usize) -> usize {
 /// YAML 1.1 merge keys (`<<: *base`, `<<: [*a, *b]`), as go-yaml v2 applies them: keys written in
 /// the mapping win over merged ones; among merged mappings, earlier ones win.
 fn apply_merge_keys(entries: Vec<Entry>) -> Vec<Entry> {
-    let is_merge = |e: &Entry| e.key.as_scalar().is_some_and(|s| s.text == "<<" && s.is_plain());
+    let is_merge = |e: &Entry| e.key.as_scalar().is_some_and(|s| &*s.text == "<<" && s.is_plain());
     if !entries.iter().any(is_merge) {
         return entries;
     }

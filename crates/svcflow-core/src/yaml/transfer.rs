@@ -156,7 +156,7 @@ impl Reader<'_> {
                         1 => Some(self.string()?),
                         _ => return None,
                     };
-                    Some(Node { span, value: Value::Scalar(Scalar { text, style, tag }) })
+                    Some(Node { span, value: Value::Scalar(Scalar { text: text.into(), style, tag }) })
                 }
                 1 | 2 => {
                     let count = self.u32()? as usize;

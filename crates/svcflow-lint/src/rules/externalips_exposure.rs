@@ -56,7 +56,7 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
         let o = cx.object(s.object);
         let Some(entry) = entry_at(&o.node, &["spec", "externalIPs"]) else { continue };
         let Some(items) = entry.value.as_seq().filter(|i| !i.is_empty()) else { continue };
-        let ips: Vec<&str> = items.iter().filter_map(|i| i.as_scalar().map(|s| s.text.as_str())).collect();
+        let ips: Vec<&str> = items.iter().filter_map(|i| i.as_scalar().map(|s| &*s.text)).collect();
         out.push(
             RULE.diagnostic(
                 format!("externalIPs ({}) make every node capture traffic for these addresses", ips.join(", ")),

@@ -137,7 +137,7 @@ fn walk(node: &Node, service: bool, report: &mut impl FnMut(&str, &str, &Node, S
         match &n.value {
             Value::Map(entries) => {
                 for e in entries {
-                    let key = e.key.as_scalar().map_or("", |k| k.text.as_str());
+                    let key = e.key.as_scalar().map_or("", |k| &*k.text);
                     if STRING_MAPS.contains(&key) || (service && in_spec && key == "selector") {
                         visit_map(Some(&e.value), key, report);
                     } else if !NO_LABELS.contains(&key) && !matches!(e.value.value, Value::Scalar(_)) {

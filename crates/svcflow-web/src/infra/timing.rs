@@ -15,6 +15,8 @@ pub const RESOLVED: &str = "svcflow:stage:resolve";
 pub const DIAGRAMMED: &str = "svcflow:stage:diagram";
 pub const LINTED: &str = "svcflow:stage:lint";
 pub const STAGES: [&str; 4] = [LOADED, RESOLVED, DIAGRAMMED, LINTED];
+/// The engine's warm-up is done ([`crate::engine::warm_up`]).
+pub const WARMED: &str = "svcflow:warmed";
 
 /// Replace the mark `name` with one at the current time. Nothing off the browser: the state's
 /// unit tests run natively, where there is no `window`.
