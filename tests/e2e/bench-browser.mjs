@@ -33,7 +33,7 @@ async function waitRendered(page, since, timeout) {
   }, since, { timeout, polling: 5 });
   return page.evaluate(() => {
     const t = (n) => performance.getEntriesByName(n).at(-1).startTime;
-    // the ends of View::new's stages (infra/timing.rs STAGES), in order
+    // the ends of View::new's stages (infra/timing.rs LOADED … LINTED), in order
     const stages = ["load", "resolve", "diagram", "lint"].map((s) => [s, t(`svcflow:stage:${s}`)]);
     return { analyse: t("svcflow:analyse"), analysed: t("svcflow:analysed"), rendered: t("svcflow:rendered"), stages,
              objects: document.querySelector(".count-objects")?.textContent ?? "" };

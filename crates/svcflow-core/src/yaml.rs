@@ -7,9 +7,8 @@
 //! catalogue anchors findings on "the line that holds that key"), and the style of every scalar
 //! (`version: 2` and `enabled: yes` are a number and a boolean to kubectl, `"2"` is a string).
 //!
-//! Scalars are typed the way `kubectl` types them: sigs.k8s.io/yaml reads YAML with go-yaml v2,
-//! i.e. YAML 1.1 resolution (`yes`/`no`/`on`/`off`/`y`/`n` are booleans; `0x1F` and `0o17` are
-//! integers; `~` is null), then converts to JSON.
+//! The tree, the typing of scalars (YAML 1.1, as kubectl does) and the fast path are the
+//! `svcflow-yaml` crate's, re-exported here.
 //!
 //! Invariant: parsing never panics and never fails as a whole. A stream is split into documents
 //! first; a document with a syntax error becomes a [`YamlError`] with its byte offset, and the

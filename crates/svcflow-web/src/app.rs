@@ -22,6 +22,7 @@ use yew::prelude::*;
 pub const DEBOUNCE_MS: u32 = 150;
 /// When the engine warms up after the app started (`engine::warm_up`).
 const WARM_UP_AFTER_MS: u32 = 1_000;
+/// A larger text at start is not warmed up with: its own analysis has run long enough.
 const WARM_UP_MAX_BYTES: usize = 100_000;
 
 #[derive(Properties, PartialEq)]

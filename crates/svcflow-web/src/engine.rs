@@ -17,8 +17,8 @@ thread_local! {
     static DOCUMENTS: std::cell::RefCell<DocumentCache> = std::cell::RefCell::default();
 }
 
-/// Analyse `text` a dozen times and forget the results, so that the browser optimises the engine's code
-/// before the user pastes something large.
+/// Analyse `text` a dozen times and forget the results, so that the browser optimises the
+/// engine's code before the user pastes something large.
 ///
 /// Why: Chromium runs WebAssembly first with a quick baseline compiler and recompiles a function
 /// with its optimising compiler once it has run for a while, taking effect at its next call. An
@@ -26,8 +26,9 @@ thread_local! {
 /// paste used to run them all unoptimised: a 50,000-object paste took 0.5–0.8 s longer than the
 /// same paste later (BENCHMARKS.md). A dozen analyses of the small example have it optimised
 /// (two were not enough; some tens of milliseconds in all, off the critical path: the app calls
-/// this once, a second after it started, and only for a small text). The results equal those of any other analysis of the text; the document cache
-/// ends up holding this text's documents, as it already does.
+/// this once, a second after it started, and only for a small text). The results equal those of
+/// any other analysis of the text; the document cache ends up holding this text's documents, as
+/// it already does.
 pub fn warm_up(text: &str) {
     const WARM_UP_RUNS: usize = 12;
     for _ in 0..WARM_UP_RUNS {

@@ -9,7 +9,7 @@
 //! reads exactly as the general parser does, spans included:
 //!
 //! - newlines and printable characters only (no tab, CR or control character; see
-//!   [`is_plain_text`]);
+//!   `is_plain_text`);
 //! - block mappings whose keys are one-line plain or quoted scalars, and block sequences
 //!   (also "indentless" ones, `key:` followed by `- item` at the key's indentation, and compact
 //!   ones, `- key: value` / `- - item`);

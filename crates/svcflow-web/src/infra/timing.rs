@@ -2,7 +2,7 @@
 //! (`tests/e2e/bench-browser.mjs`): `svcflow:analyse` when the engine starts on a text,
 //! `svcflow:analysed` when it is done, `svcflow:rendered` when the diagram of that analysis is
 //! in the DOM; between the first two, the end of each stage of [`crate::engine::View::new`]
-//! ([`STAGES`]), which the benchmark prints for large inputs. Only the latest of each is kept, so
+//! ([`LOADED`] … [`LINTED`]), which the benchmark prints for large inputs. Only the latest of each is kept, so
 //! a long session does not grow the timeline.
 
 pub const ANALYSE: &str = "svcflow:analyse";
@@ -14,7 +14,6 @@ pub const LOADED: &str = "svcflow:stage:load";
 pub const RESOLVED: &str = "svcflow:stage:resolve";
 pub const DIAGRAMMED: &str = "svcflow:stage:diagram";
 pub const LINTED: &str = "svcflow:stage:lint";
-pub const STAGES: [&str; 4] = [LOADED, RESOLVED, DIAGRAMMED, LINTED];
 /// The engine's warm-up is done ([`crate::engine::warm_up`]).
 pub const WARMED: &str = "svcflow:warmed";
 
