@@ -6,12 +6,15 @@
 
 use crate::model::{EndpointSource, ExclusionReason, ServiceModel};
 use crate::Analysis;
+use hashbrown::HashTable;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
 use std::fmt::Write;
+use std::hash::BuildHasher;
 use svcflow_proxy::ServicePortSummary;
-use svcflow_source::hash::HashMap;
+use svcflow_source::format_exact;
+use svcflow_source::hash::{FxBuildHasher, HashMap};
 use svcflow_source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -91,47 +94,65 @@ impl FlowGraph {
 
 struct Builder<'a> {
     g: DiGraph<FlowNode, FlowEdge>,
-    ids: HashMap<String, NodeIndex>,
+    /// Node indices by their node's id (hashed by hand: the ids live in the nodes only).
+    ids: HashTable<NodeIndex>,
+    /// The id being looked up, written here so that finding an existing node allocates nothing.
+    id_buf: String,
     analysis: &'a Analysis,
 }
 
 /// What a node is, before it is known whether the graph has it already (pods are met once per
 /// port of every Service that selects them): the rest of the node is built only for a new one.
-struct NodeHead {
-    id: String,
+struct NodeHead<'s> {
     kind: NodeKind,
     lane: u8,
     status: Status,
-    spans: Vec<Span>,
+    spans: &'s [Span],
     service: usize,
 }
 
+impl<'s> NodeHead<'s> {
+    fn new(service: usize, kind: NodeKind, lane: u8, status: Status, spans: &'s [Span]) -> Self {
+        NodeHead { kind, lane, status, spans, service }
+    }
+}
+
 impl Builder<'_> {
-    /// The node with `head.id`, its spans extended by `head.spans`, or a new node labelled by
+    /// The node with the id `id`, its spans extended by `head.spans`, or a new node labelled by
     /// `rest` (label and details).
-    fn node(&mut self, head: NodeHead, rest: impl FnOnce() -> (String, Vec<String>)) -> NodeIndex {
-        if let Some(&i) = self.ids.get(&head.id) {
-            let existing = &mut self.g[i];
+    fn node(
+        &mut self,
+        id: std::fmt::Arguments,
+        head: NodeHead,
+        rest: impl FnOnce() -> (String, Vec<String>),
+    ) -> NodeIndex {
+        self.id_buf.clear();
+        // writing to a String cannot fail
+        let _ = self.id_buf.write_fmt(id);
+        let Builder { g, ids, id_buf, .. } = self;
+        let hash = FxBuildHasher.hash_one(id_buf.as_str());
+        if let Some(&i) = ids.find(hash, |&i| g[i].id == *id_buf) {
+            let existing = &mut g[i];
             for s in head.spans {
-                if !existing.spans.contains(&s) {
-                    existing.spans.push(s);
+                if !existing.spans.contains(s) {
+                    existing.spans.push(*s);
                 }
             }
             return i;
         }
         let (label, details) = rest();
-        let NodeHead { id, kind, lane, status, spans, service } = head;
-        let i = self.g.add_node(FlowNode {
-            id: id.clone(),
+        let NodeHead { kind, lane, status, spans, service } = head;
+        let i = g.add_node(FlowNode {
+            id: id_buf.clone(),
             kind,
             lane,
             label,
             details,
             status,
-            spans,
+            spans: spans.to_vec(),
             service: Some(service),
         });
-        self.ids.insert(id, i);
+        ids.insert_unique(hash, i, |&j| FxBuildHasher.hash_one(g[j].id.as_str()));
         i
     }
 
@@ -146,7 +167,16 @@ impl Builder<'_> {
 /// (chain names and probabilities: `IptablesOutput::services` or `ProxySummary::services`);
 /// without it the chain lanes stay empty.
 pub fn build(analysis: &Analysis, proxy: Option<&[ServicePortSummary]>) -> FlowGraph {
-    let mut b = Builder { g: DiGraph::new(), ids: HashMap::default(), analysis };
+    // Sized for the usual shape (a DNS name and a Service, per port a chain, per endpoint a
+    // SEP chain and a pod; as many edges): a large input's graph is not regrown and copied.
+    let endpoints: usize = analysis.services.iter().flat_map(|s| &s.ports).map(|p| 1 + 2 * p.endpoints.len()).sum();
+    let nodes = 2 * analysis.services.len() + endpoints;
+    let mut b = Builder {
+        g: DiGraph::with_capacity(nodes, nodes),
+        ids: HashTable::with_capacity(nodes),
+        id_buf: String::new(),
+        analysis,
+    };
     let summaries: Summaries = proxy
         .map(|p| {
             p.iter()
@@ -166,57 +196,60 @@ type Summaries<'a> = HashMap<(&'a str, &'a str, &'a str, &'a str), &'a ServicePo
 fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) {
     let obj = &b.analysis.objects[s.object];
     let name_span = obj.anchor();
-    let svc_ref = format!("{}/{}", s.namespace, s.name);
-    let head = |id: String, kind: NodeKind, lane: u8, status: Status, spans: Vec<Span>| NodeHead {
-        id,
-        kind,
-        lane,
-        status,
-        spans,
-        service: si,
-    };
+    let svc_ref = [s.namespace.as_str(), "/", &s.name].concat();
 
     let has_ready = s.ports.iter().any(|p| p.endpoints.iter().any(|e| e.ready));
     let nothing_to_serve = s.external_name.is_some() || s.endpoint_source == EndpointSource::None && s.ports.is_empty();
     let status = if nothing_to_serve || has_ready { Status::Ok } else { Status::Error };
-    let svc_node =
-        b.node(head(format!("svc:{svc_ref}"), NodeKind::Service, 1, status, vec![name_span, obj.span]), || {
-            let mut details = vec![match (&s.cluster_ip, s.headless, &s.external_name) {
+    let svc_node = b.node(
+        format_args!("svc:{svc_ref}"),
+        NodeHead::new(si, NodeKind::Service, 1, status, &[name_span, obj.span]),
+        || {
+            let mut details = Vec::with_capacity(1 + s.ports.len());
+            details.push(match (&s.cluster_ip, s.headless, &s.external_name) {
                 (_, _, Some(_)) => "ExternalName".to_string(),
-                (_, true, _) => format!("{} · headless", s.type_),
+                (_, true, _) => [s.type_.as_str(), " · headless"].concat(),
                 (Some(ip), _, _) => {
-                    format!("{} · {ip}{}", s.type_, if s.cluster_ip_simulated { " (simulated)" } else { "" })
+                    let simulated = if s.cluster_ip_simulated { " (simulated)" } else { "" };
+                    [s.type_.as_str(), " · ", ip, simulated].concat()
                 }
                 _ => s.type_.clone(),
-            }];
+            });
             for p in &s.ports {
-                let np = p.node_port.map(|n| format!(" · nodePort {n}")).unwrap_or_default();
-                let name = if p.name.is_empty() { String::new() } else { format!("{} ", p.name) };
-                details.push(format!("{name}{}/{} → {}{np}", p.port, p.protocol, p.target));
+                let (name, space) = if p.name.is_empty() { ("", "") } else { (p.name.as_str(), " ") };
+                let (port, protocol, target) = (p.port, &p.protocol, &p.target);
+                details.push(match p.node_port {
+                    Some(n) => format_exact(format_args!("{name}{space}{port}/{protocol} → {target} · nodePort {n}")),
+                    None => format_exact(format_args!("{name}{space}{port}/{protocol} → {target}")),
+                });
             }
             (svc_ref.clone(), details)
+        },
+    );
+    let domain = &b.analysis.cluster_domain;
+    let fqdn = format_args!("{}.{}.svc.{domain}", s.name, s.namespace);
+    let dns_node =
+        b.node(format_args!("dns:{fqdn}"), NodeHead::new(si, NodeKind::Dns, 0, Status::Ok, &[name_span]), || {
+            let detail = if s.external_name.is_some() {
+                "CNAME"
+            } else if s.headless {
+                "A: one record per ready pod"
+            } else {
+                "A: the ClusterIP"
+            };
+            (format_exact(fqdn), vec![detail.into()])
         });
-    let fqdn = format!("{}.{}.svc.{}", s.name, s.namespace, b.analysis.cluster_domain);
-    let dns_node = b.node(head(format!("dns:{fqdn}"), NodeKind::Dns, 0, Status::Ok, vec![name_span]), || {
-        let detail = if s.external_name.is_some() {
-            "CNAME"
-        } else if s.headless {
-            "A: one record per ready pod"
-        } else {
-            "A: the ClusterIP"
-        };
-        (fqdn, vec![detail.into()])
-    });
     b.edge(dns_node, svc_node, || "resolves to".into(), Status::Ok, &[name_span]);
 
     if let Some(host) = &s.external_name {
         let is_ip = host.parse::<std::net::IpAddr>().is_ok();
         let span = obj.service().and_then(|x| x.external_name.as_ref()).map(|f| f.span).unwrap_or(name_span);
         let status = if is_ip { Status::Error } else { Status::Ok };
-        let h = b.node(head(format!("ext:{host}"), NodeKind::ExternalHost, 4, status, vec![span]), || {
-            let detail = if is_ip { "an IP: CoreDNS publishes no record" } else { "external host (CNAME)" };
-            (host.clone(), vec![detail.into()])
-        });
+        let h =
+            b.node(format_args!("ext:{host}"), NodeHead::new(si, NodeKind::ExternalHost, 4, status, &[span]), || {
+                let detail = if is_ip { "an IP: CoreDNS publishes no record" } else { "external host (CNAME)" };
+                (host.clone(), vec![detail.into()])
+            });
         b.edge(svc_node, h, || "CNAME".into(), status, &[span]);
         return;
     }
@@ -224,25 +257,31 @@ fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) 
     // External entry points: LoadBalancer IPs and external IPs → Service; NodePorts.
     for ip in s.lb_ingress.iter().chain(&s.external_ips) {
         let kind = if s.lb_ingress.contains(ip) { "LoadBalancer" } else { "external IP" };
-        let e = b.node(head(format!("entry:{svc_ref}:{ip}"), NodeKind::Entry, 0, Status::Ok, vec![obj.span]), || {
-            (ip.clone(), vec![kind.into()])
-        });
+        let e = b.node(
+            format_args!("entry:{svc_ref}:{ip}"),
+            NodeHead::new(si, NodeKind::Entry, 0, Status::Ok, &[obj.span]),
+            || (ip.clone(), vec![kind.into()]),
+        );
         b.edge(e, svc_node, || kind.into(), Status::Ok, &[]);
     }
     for p in &s.ports {
         if let Some(np) = p.node_port {
             let status = if (30000..=32767).contains(&np) { Status::Ok } else { Status::Error };
-            let id = format!("entry:{svc_ref}:nodeport:{np}");
-            let e = b.node(head(id, NodeKind::Entry, 0, status, vec![p.span]), || {
-                let simulated = if p.node_port_simulated { " (simulated)" } else { "" };
-                (format!("<node IP>:{np}"), vec![format!("NodePort{simulated} on every node")])
-            });
+            let e = b.node(
+                format_args!("entry:{svc_ref}:nodeport:{np}"),
+                NodeHead::new(si, NodeKind::Entry, 0, status, &[p.span]),
+                || {
+                    let simulated = if p.node_port_simulated { " (simulated)" } else { "" };
+                    (format!("<node IP>:{np}"), vec![format!("NodePort{simulated} on every node")])
+                },
+            );
             b.edge(e, svc_node, || "NodePort".into(), Status::Ok, &[p.span]);
         }
     }
 
     for p in &s.ports {
-        let port_label = || if p.name.is_empty() { format!("{}/{}", p.port, p.protocol) } else { p.name.clone() };
+        let port_label =
+            || if p.name.is_empty() { format_exact(format_args!("{}/{}", p.port, p.protocol)) } else { p.name.clone() };
         let summary = summaries.get(&(s.namespace.as_str(), s.name.as_str(), p.name.as_str(), p.protocol.as_str()));
         let mut reject = None;
         // Headless Services have no kube-proxy chains: clients connect to pods directly.
@@ -250,22 +289,30 @@ fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) 
             Some(sum) => {
                 let target = &sum.internal_target;
                 if target.starts_with("KUBE-") {
-                    let c = b
-                        .node(head(format!("chain:{target}"), NodeKind::Chain, 2, Status::Ok, vec![p.span]), || {
-                            (target.clone(), vec![format!("{} · {}", sum.svc_port_name, p.protocol), chain_hint(sum)])
-                        });
-                    b.edge(svc_node, c, || format!("{} {}", port_label(), p.port), Status::Ok, &[p.span]);
+                    let c = b.node(
+                        format_args!("chain:{target}"),
+                        NodeHead::new(si, NodeKind::Chain, 2, Status::Ok, &[p.span]),
+                        || (target.clone(), vec![[&*sum.svc_port_name, " · ", &p.protocol].concat(), chain_hint(sum)]),
+                    );
+                    let label = || match p.name.as_str() {
+                        "" => format_exact(format_args!("{}/{} {}", p.port, p.protocol, p.port)),
+                        name => format_exact(format_args!("{name} {}", p.port)),
+                    };
+                    b.edge(svc_node, c, label, Status::Ok, &[p.span]);
                     Some((c, *sum))
                 } else {
-                    let id = format!("reject:{}", sum.svc_port_name);
-                    let r = b.node(head(id, NodeKind::Reject, 2, Status::Error, vec![p.span]), || {
-                        let detail = if target == "REJECT" {
-                            format!("{} has no endpoints", sum.svc_port_name)
-                        } else {
-                            format!("{} has no local endpoints", sum.svc_port_name)
-                        };
-                        (target.clone(), vec![detail])
-                    });
+                    let r = b.node(
+                        format_args!("reject:{}", sum.svc_port_name),
+                        NodeHead::new(si, NodeKind::Reject, 2, Status::Error, &[p.span]),
+                        || {
+                            let detail = if target == "REJECT" {
+                                format!("{} has no endpoints", sum.svc_port_name)
+                            } else {
+                                format!("{} has no local endpoints", sum.svc_port_name)
+                            };
+                            (target.clone(), vec![detail])
+                        },
+                    );
                     b.edge(svc_node, r, port_label, Status::Error, &[p.span]);
                     reject = Some(r);
                     None
@@ -276,22 +323,27 @@ fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) 
         for e in &p.endpoints {
             let status = if e.ready { Status::Ok } else { Status::Excluded };
             let pod_node = match e.pod.and_then(|pi| b.analysis.pods.get(pi)) {
-                Some(pod) => {
-                    let id = format!("pod:{}/{}", pod.namespace, pod.name);
-                    b.node(head(id, NodeKind::Pod, 4, status, vec![pod.span, pod.labels_span]), || {
+                Some(pod) => b.node(
+                    format_args!("pod:{}/{}", pod.namespace, pod.name),
+                    NodeHead::new(si, NodeKind::Pod, 4, status, &[pod.span, pod.labels_span]),
+                    || {
                         let simulated = if pod.ip_simulated { " (simulated)" } else { "" };
                         let ready = if e.ready { "Ready" } else { "not Ready: gets no traffic" };
-                        (pod.name.clone(), vec![format!("{}{simulated}", pod.ip), ready.into()])
-                    })
-                }
-                None => b.node(head(format!("ep:{}:{}", e.ip, e.port), NodeKind::Pod, 4, status, vec![e.span]), || {
-                    let detail = if e.ready { "endpoint (Ready)" } else { "endpoint (not ready)" };
-                    (e.ip.clone(), vec![detail.into()])
-                }),
+                        (pod.name.clone(), vec![[pod.ip.as_str(), simulated].concat(), ready.into()])
+                    },
+                ),
+                None => b.node(
+                    format_args!("ep:{}:{}", e.ip, e.port),
+                    NodeHead::new(si, NodeKind::Pod, 4, status, &[e.span]),
+                    || {
+                        let detail = if e.ready { "endpoint (Ready)" } else { "endpoint (not ready)" };
+                        (e.ip.clone(), vec![detail.into()])
+                    },
+                ),
             };
             let port_text = || match &e.container {
-                Some(c) => format!(":{} ({c})", e.port),
-                None => format!(":{}", e.port),
+                Some(c) => format_exact(format_args!(":{} ({c})", e.port)),
+                None => format_exact(format_args!(":{}", e.port)),
             };
             let sep = chain.and_then(|(c, sum)| {
                 let ep = sum.endpoints.iter().find(|x| x.ip == e.ip && x.port as i64 == e.port)?;
@@ -299,11 +351,12 @@ fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) 
                     return None;
                 }
                 let prob =
-                    || ep.cluster_probability.as_ref().map(|p| format!("p={p}")).unwrap_or_else(|| "rest".into());
-                let id = format!("sep:{}", ep.sep_chain);
-                let sep = b.node(head(id, NodeKind::Sep, 3, Status::Ok, vec![e.span, p.span]), || {
-                    (ep.sep_chain.clone(), vec![format!("DNAT → {}", ep.endpoint), prob()])
-                });
+                    || ep.cluster_probability.as_ref().map_or_else(|| "rest".into(), |p| ["p=", p.as_str()].concat());
+                let sep = b.node(
+                    format_args!("sep:{}", ep.sep_chain),
+                    NodeHead::new(si, NodeKind::Sep, 3, Status::Ok, &[e.span, p.span]),
+                    || (ep.sep_chain.clone(), vec![["DNAT → ", ep.endpoint.as_str()].concat(), prob()]),
+                );
                 b.edge(c, sep, prob, Status::Ok, &[e.span]);
                 Some(sep)
             });
@@ -319,10 +372,11 @@ fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) 
         // Pods left out (other than not-ready ones, already drawn as excluded endpoints).
         for x in p.excluded.iter().filter(|x| x.reason != ExclusionReason::NotReady) {
             let Some(pod) = b.analysis.pods.get(x.pod) else { continue };
-            let id = format!("pod:{}/{}", pod.namespace, pod.name);
-            let n = b.node(head(id, NodeKind::Pod, 4, Status::Excluded, vec![pod.span, pod.labels_span]), || {
-                (pod.name.clone(), vec![format!("excluded ({}): {}", x.reason.as_str(), x.detail)])
-            });
+            let n = b.node(
+                format_args!("pod:{}/{}", pod.namespace, pod.name),
+                NodeHead::new(si, NodeKind::Pod, 4, Status::Excluded, &[pod.span, pod.labels_span]),
+                || (pod.name.clone(), vec![format!("excluded ({}): {}", x.reason.as_str(), x.detail)]),
+            );
             // Drawn from the port's chain (or REJECT) node, so the edge does not pass behind it.
             let from = chain.map(|(c, _)| c).or(reject).unwrap_or(svc_node);
             b.edge(from, n, || format!("✗ {}", x.reason.as_str()), Status::Error, &[]);
@@ -333,8 +387,8 @@ fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) 
 fn chain_hint(sum: &ServicePortSummary) -> String {
     let n = sum.endpoints.iter().filter(|e| e.in_cluster_chain).count();
     match sum.session_affinity_seconds {
-        Some(t) => format!("{n} endpoint(s), ClientIP affinity {t}s"),
-        None => format!("{n} endpoint(s), random 1/{n} each"),
+        Some(t) => format_exact(format_args!("{n} endpoint(s), ClientIP affinity {t}s")),
+        None => format_exact(format_args!("{n} endpoint(s), random 1/{n} each")),
     }
 }
 

@@ -4,6 +4,16 @@
 //! Pure Rust with no I/O and no web dependency: the CLI, the browser app and the JS package
 //! all call [`load`] and [`analyze`].
 
+/// `format!`, with the string allocated once at its exact length
+/// ([`svcflow_source::format_exact`]): it shadows std's in every module of this crate. The text
+/// is the same; a large input formats millions of short names and labels, and std's `format!`
+/// reallocates most of them three or four times while writing.
+macro_rules! format {
+    ($($arg:tt)*) => {
+        svcflow_source::format_exact(format_args!($($arg)*))
+    };
+}
+
 pub mod diag;
 pub mod dns;
 pub mod flow;

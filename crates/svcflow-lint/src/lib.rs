@@ -16,6 +16,16 @@
 //! they read the typed objects (and, for what those do not carry, the spanned YAML tree in
 //! `Object::node`) through a [`LintContext`] built once per run.
 
+/// `format!`, with the string allocated once at its exact length
+/// ([`svcflow_source::format_exact`]): it shadows std's in every module of this crate. The text
+/// is the same; a large input formats millions of short names and labels, and std's `format!`
+/// reallocates most of them three or four times while writing.
+macro_rules! format {
+    ($($arg:tt)*) => {
+        svcflow_source::format_exact(format_args!($($arg)*))
+    };
+}
+
 pub mod context;
 pub mod docs;
 pub mod names;
