@@ -8,6 +8,7 @@
 use crate::diag::{rule_ids, Diagnostic, Severity};
 use crate::yaml::{Entry, Node, Typed, Value};
 use serde::Serialize;
+use std::fmt::Display;
 use std::rc::Rc;
 use svcflow_source::Span;
 
@@ -600,7 +601,7 @@ impl<'a> Decoder<'a> {
     // ---- generic field readers -------------------------------------------------------------
 
     /// A mapping field (`None` when absent or null; wrong type → diagnostic).
-    fn map<'n>(&mut self, parent: &'n Node, key: &str, path: &str) -> Option<&'n Entry> {
+    fn map<'n>(&mut self, parent: &'n Node, key: &str, path: impl Display) -> Option<&'n Entry> {
         let e = parent.entry(key)?;
         match &e.value.value {
             Value::Map(_) => Some(e),
@@ -612,7 +613,7 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn seq<'n>(&mut self, parent: &'n Node, key: &str, path: &str) -> (&'n [Node], Option<Span>) {
+    fn seq<'n>(&mut self, parent: &'n Node, key: &str, path: impl Display) -> (&'n [Node], Option<Span>) {
         let Some(e) = parent.entry(key) else { return (&[], None) };
         match &e.value.value {
             Value::Seq(items) => (items, Some(e.key.span)),
@@ -686,7 +687,7 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn int_or_string(&mut self, parent: &Node, key: &str, path: &str) -> Option<F<IntOrString>> {
+    fn int_or_string(&mut self, parent: &Node, key: &str, path: impl Display) -> Option<F<IntOrString>> {
         let e = parent.entry(key)?;
         let v = match e.value.typed() {
             Some(Typed::Int(v)) => IntOrString::Int(v),
@@ -710,6 +711,7 @@ impl<'a> Decoder<'a> {
         let mut labels = Labels { entries: Vec::new(), key: e.key.span, span: e.value.span };
         match &e.value.value {
             Value::Map(entries) => {
+                labels.entries.reserve_exact(entries.len());
                 for item in entries {
                     let Some(k) = item.key.as_scalar() else {
                         self.invalid(item.key.span, "label keys must be strings".into());
@@ -755,8 +757,8 @@ impl<'a> Decoder<'a> {
             return None;
         }
         let match_labels = self.labels(e.value.entry("matchLabels"));
-        let mut match_expressions = Vec::new();
-        let (items, _) = self.seq(&e.value, "matchExpressions", &format!("{path}.matchExpressions"));
+        let (items, _) = self.seq(&e.value, "matchExpressions", format_args!("{path}.matchExpressions"));
+        let mut match_expressions = Vec::with_capacity(items.len());
         for item in items {
             let key = self.string(item, "key", "matchExpressions[].key").map(|f| f.value).unwrap_or_default();
             let operator =
@@ -869,7 +871,7 @@ impl<'a> Decoder<'a> {
             ..Default::default()
         };
         for (key, init) in [("containers", false), ("initContainers", true)] {
-            let (items, _) = self.seq(s, key, &format!("spec.{key}"));
+            let (items, _) = self.seq(s, key, format_args!("spec.{key}"));
             for c in items {
                 if c.as_map().is_none() {
                     self.invalid(c.span, format!("items of `{key}` must be objects, found {}", c.type_name()));
@@ -899,6 +901,7 @@ impl<'a> Decoder<'a> {
             init,
         };
         let (ports, _) = self.seq(c, "ports", "containers[].ports");
+        container.ports.reserve_exact(ports.len());
         for p in ports {
             if p.as_map().is_none() {
                 self.invalid(p.span, format!("items of `ports` must be objects, found {}", p.type_name()));
@@ -914,11 +917,11 @@ impl<'a> Decoder<'a> {
             });
         }
         for kind in ["readinessProbe", "livenessProbe", "startupProbe"] {
-            if let Some(e) = self.map(c, kind, &format!("containers[].{kind}")) {
+            if let Some(e) = self.map(c, kind, format_args!("containers[].{kind}")) {
                 let mut port = None;
                 for handler in ["httpGet", "tcpSocket", "grpc"] {
-                    if let Some(h) = self.map(&e.value, handler, &format!("{kind}.{handler}")) {
-                        port = self.int_or_string(&h.value, "port", &format!("{kind}.{handler}.port"));
+                    if let Some(h) = self.map(&e.value, handler, format_args!("{kind}.{handler}")) {
+                        port = self.int_or_string(&h.value, "port", format_args!("{kind}.{handler}.port"));
                     }
                 }
                 container.probes.push(Probe { kind: kind.to_string(), key: e.key.span, port });
@@ -1056,7 +1059,7 @@ impl<'a> Decoder<'a> {
         for s in subsets {
             let mut subset = EndpointSubset::default();
             for (key, ready) in [("addresses", true), ("notReadyAddresses", false)] {
-                let (items, _) = self.seq(s, key, &format!("subsets[].{key}"));
+                let (items, _) = self.seq(s, key, format_args!("subsets[].{key}"));
                 for a in items {
                     if let Some(ip) = self.string(a, "ip", "addresses[].ip") {
                         let node_name = self.string(a, "nodeName", "addresses[].nodeName").map(|f| f.value);
@@ -1109,11 +1112,11 @@ impl<'a> Decoder<'a> {
             ..Default::default()
         };
         for (key, peer_key) in [("ingress", "from"), ("egress", "to")] {
-            let (rules, _) = self.seq(s, key, &format!("spec.{key}"));
-            let mut out = Vec::new();
+            let (rules, _) = self.seq(s, key, format_args!("spec.{key}"));
+            let mut out = Vec::with_capacity(rules.len());
             for r in rules {
-                let mut rule = PolicyRule { ports: Vec::new(), peers: Vec::new(), span: r.span };
-                let (ports, _) = self.seq(r, "ports", &format!("spec.{key}[].ports"));
+                let (ports, _) = self.seq(r, "ports", format_args!("spec.{key}[].ports"));
+                let mut rule = PolicyRule { ports: Vec::with_capacity(ports.len()), peers: Vec::new(), span: r.span };
                 for p in ports {
                     rule.ports.push(PolicyPort {
                         port: self.int_or_string(p, "port", "ports[].port"),
@@ -1123,7 +1126,9 @@ impl<'a> Decoder<'a> {
                         span: p.span,
                     });
                 }
-                let (peers, _) = self.seq(r, peer_key, &format!("spec.{key}[].{peer_key}"));
+                // after the ports: findings keep the document's order
+                let (peers, _) = self.seq(r, peer_key, format_args!("spec.{key}[].{peer_key}"));
+                rule.peers.reserve_exact(peers.len());
                 for p in peers {
                     rule.peers.push(PolicyPeer {
                         pod_selector: self.label_selector(p.entry("podSelector"), "podSelector"),
