@@ -229,7 +229,7 @@ pub fn diagnostic_out(sources: &Sources, d: &Diagnostic) -> DiagnosticOut {
 }
 
 fn dns_out(r: &DnsRecord) -> DnsOut {
-    DnsOut { name: r.name.clone(), rtype: r.rtype.clone(), data: r.data.clone() }
+    DnsOut { name: r.name.clone(), rtype: r.rtype.to_string(), data: r.data.clone() }
 }
 
 /// `SvcflowKubeProxy`: kube-proxy's rules in one mode.

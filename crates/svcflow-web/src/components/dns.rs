@@ -103,7 +103,7 @@ pub fn dns(props: &DnsProps) -> Html {
                             html! {
                                 <tr>
                                     <td><button type="button" class="linkish mono" onclick={Callback::from(move |_: MouseEvent| on_reveal.emit(span))}>{ &r.name }</button></td>
-                                    <td>{ &r.rtype }</td>
+                                    <td>{ r.rtype }</td>
                                     <td><code>{ &r.data }</code></td>
                                 </tr>
                             }
