@@ -108,6 +108,11 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
         if !np.policy_types.is_empty() && !np.policy_types.iter().any(|t| t == "Ingress") {
             continue;
         }
+        // Only a rule that lists ports can allow the wrong one (and finding the pods and
+        // Services a policy governs is most of this rule's work).
+        if np.ingress.iter().all(|rule| rule.ports.is_empty()) {
+            continue;
+        }
         let governed = cx.pods_matching(&o.namespace, &np.pod_selector);
         if governed.is_empty() {
             continue;
