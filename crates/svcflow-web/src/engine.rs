@@ -51,16 +51,6 @@ pub fn rule_docs_url(rule: &str) -> String {
     format!("docs/rules/{rule}.md")
 }
 
-/// One object of the input, for the outline and the report.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ObjectRow {
-    pub kind: String,
-    pub namespace: String,
-    pub name: String,
-    pub line: u32,
-    pub span: Span,
-}
-
 /// Everything shown for one version of the text.
 pub struct View {
     pub sources: Sources,
@@ -69,7 +59,6 @@ pub struct View {
     /// asked for (`infra::rules`).
     pub flow: Diagram,
     pub problems: Vec<Diagnostic>,
-    pub objects: Vec<ObjectRow>,
     /// Per flow node (by index): the problems whose primary span lies inside the node's spans.
     pub node_problems: Vec<Vec<usize>>,
     /// How many documents wait for the general YAML parser (`infra::yaml`); their `PENDING`
@@ -86,7 +75,10 @@ impl PartialEq for View {
 
 impl std::fmt::Debug for View {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("View").field("objects", &self.objects.len()).field("problems", &self.problems.len()).finish()
+        f.debug_struct("View")
+            .field("objects", &self.analysis.objects.len())
+            .field("problems", &self.problems.len())
+            .finish()
     }
 }
 
@@ -108,19 +100,8 @@ impl View {
         let before = problems.len();
         problems.retain(|d| !d.message.ends_with(svcflow_core::yaml::PENDING));
         let waiting_documents = before - problems.len();
-        let objects = analysis
-            .objects
-            .iter()
-            .map(|o| ObjectRow {
-                kind: o.kind.clone(),
-                namespace: o.namespace.clone(),
-                name: o.name.clone(),
-                line: sources.line_col(o.span).line,
-                span: o.span,
-            })
-            .collect();
         let node_problems = problems_by_node(&flow, &problems);
-        View { sources, analysis, flow, problems, objects, node_problems, waiting_documents }
+        View { sources, analysis, flow, problems, node_problems, waiting_documents }
     }
 
     /// A document waits for the general YAML parser: load it and analyse again.
@@ -189,18 +170,18 @@ impl View {
     /// (`iptables`: the restore input, or why there is none).
     pub fn markdown_report(&self, iptables: Result<&str, String>) -> String {
         let mut out = String::from("# svcflow report\n\n## Objects\n\n");
-        if self.objects.is_empty() {
+        if self.analysis.objects.is_empty() {
             out.push_str("No objects.\n");
         } else {
             out.push_str("| Kind | Namespace | Name | Line |\n|---|---|---|---|\n");
-            for o in &self.objects {
+            for o in &self.analysis.objects {
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} |",
                     md_cell(&o.kind),
                     md_cell(&o.namespace),
                     md_cell(&o.name),
-                    o.line
+                    self.sources.line_col(o.span).line
                 );
             }
         }

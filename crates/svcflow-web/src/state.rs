@@ -356,10 +356,10 @@ mod tests {
         let s = s.reduce(Action::Edit("kind: Service\nmetadata:\n  name: a\n".into()));
         assert!(s.pending);
         assert_eq!(s.example, None);
-        assert_eq!(s.view.objects.len(), 2);
+        assert_eq!(s.view.analysis.objects.len(), 2);
         let s = s.reduce(Action::Analyze);
         assert!(!s.pending);
-        assert_eq!(s.view.objects.len(), 1);
+        assert_eq!(s.view.analysis.objects.len(), 1);
     }
 
     /// Once the general YAML parser is loaded the same text is analysed again (`Analyze` would do
@@ -373,7 +373,7 @@ mod tests {
         assert!(Rc::ptr_eq(&before, &s.view), "nothing pending: no new analysis");
         let s = s.reduce(Action::Reanalyze);
         assert!(!Rc::ptr_eq(&before, &s.view));
-        assert_eq!(s.view.objects.len(), before.objects.len());
+        assert_eq!(s.view.analysis.objects.len(), before.analysis.objects.len());
         assert!(!s.pending);
     }
 

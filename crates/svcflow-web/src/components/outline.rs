@@ -16,7 +16,8 @@ pub const MAX_ROWS: usize = 2000;
 
 #[function_component(Outline)]
 pub fn outline(props: &OutlineProps) -> Html {
-    let objects = &props.view.objects;
+    let view = &props.view;
+    let objects = &view.analysis.objects;
     let hidden = objects.len().saturating_sub(MAX_ROWS);
     html! {
         <details class="outline">
@@ -24,15 +25,17 @@ pub fn outline(props: &OutlineProps) -> Html {
             <ul class="object-list">
                 { for objects.iter().take(MAX_ROWS).map(|o| {
                     let span = o.span;
+                    // lines of the rows shown only (a large input has tens of thousands)
+                    let line = view.sources.line_col(span).line;
                     let on_reveal = props.on_reveal.clone();
                     html! {
-                        <li class="object" data-line={o.line.to_string()}>
+                        <li class="object" data-line={line.to_string()}>
                             <button type="button" class="linkish" onclick={Callback::from(move |_: MouseEvent| on_reveal.emit(span))}>
                                 <span class="kind">{ &o.kind }</span>{ "/" }
                                 <span class="ns">{ &o.namespace }</span>{ "/" }
                                 <span class="name">{ &o.name }</span>
                             </button>
-                            <span class="line">{ format!("line {}", o.line) }</span>
+                            <span class="line">{ format!("line {line}") }</span>
                         </li>
                     }
                 }) }

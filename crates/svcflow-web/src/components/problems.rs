@@ -38,7 +38,7 @@ pub fn problems(props: &ProblemsProps) -> Html {
         return html! {
             <p class="all-good">
                 <span aria-hidden="true">{ "✓ " }</span>
-                { format!("No problems found in {} object{}.", view.objects.len(), if view.objects.len() == 1 { "" } else { "s" }) }
+                { format!("No problems found in {} object{}.", view.analysis.objects.len(), if view.analysis.objects.len() == 1 { "" } else { "s" }) }
             </p>
         };
     }

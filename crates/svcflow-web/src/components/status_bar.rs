@@ -46,7 +46,7 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
         <footer class="status-bar">
             { parse }
             <span class="counts">
-                <span class="count-objects">{ plural(v.objects.len(), "object", "objects") }</span>
+                <span class="count-objects">{ plural(v.analysis.objects.len(), "object", "objects") }</span>
                 <span>{ plural(v.analysis.services.len(), "service", "services") }</span>
                 <span>{ plural(v.analysis.pods.len(), "pod", "pods") }</span>
             </span>
