@@ -74,6 +74,8 @@ const NO_LABELS: [&str; 12] = [
 ];
 
 fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
+    // the walk's stack, reused for every object
+    let mut todo = Vec::new();
     for o in cx.objects {
         let mut report = |key: &str, map: &str, value: &Node, key_span: Span| {
             let Some(scalar) = value.as_scalar() else { return };
@@ -115,7 +117,7 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
                     }
                 }
             }
-            _ => walk(&o.node, o.kind == "Service", &mut report),
+            _ => walk(&o.node, o.kind == "Service", &mut todo, &mut report),
         }
     }
 }
@@ -131,8 +133,14 @@ fn visit_map(map: Option<&Node>, name: &str, report: &mut impl FnMut(&str, &str,
 
 /// Every string map of a built-in object: the keys of `STRING_MAPS` at any depth, and a
 /// Service's `spec.selector`.
-fn walk(node: &Node, service: bool, report: &mut impl FnMut(&str, &str, &Node, Span)) {
-    let mut todo = vec![(node, 0usize, false)];
+fn walk<'n>(
+    node: &'n Node,
+    service: bool,
+    todo: &mut Vec<(&'n Node, usize, bool)>,
+    report: &mut impl FnMut(&str, &str, &Node, Span),
+) {
+    todo.clear();
+    todo.push((node, 0, false));
     while let Some((n, depth, in_spec)) = todo.pop() {
         match &n.value {
             Value::Map(entries) => {
