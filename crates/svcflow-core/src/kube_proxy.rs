@@ -3,10 +3,13 @@
 //! node / kube-proxy settings (a `KubeProxyConfiguration` and a `Node` of the input, then flags,
 //! which win).
 
-use crate::model::EndpointSource;
+use crate::model::{EndpointModel, EndpointSource};
 use crate::objects::{Body, KubeProxyConfig, Object};
 use crate::Analysis;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::ops::Range;
 pub use svcflow_proxy::IpFamily;
 pub use svcflow_proxy::{
     generate_iptables, generate_ipvs, generate_nftables, normalize_iptables, Chain, ChainKind, IptablesOutput,
@@ -36,42 +39,55 @@ pub struct ProxyFlags {
     pub localhost_nodeports: Option<bool>,
 }
 
-/// The kube-proxy inputs of an analysis.
-pub struct ProxyInput {
-    pub services: Vec<ProxyService>,
-    pub slices: Vec<ProxyEndpointSlice>,
+/// The kube-proxy inputs of an analysis. Their text is borrowed from the analysis; only the
+/// names of synthesised and mirrored slices are owned.
+pub struct ProxyInput<'a> {
+    pub services: Vec<ProxyService<Cow<'a, str>>>,
+    pub slices: Vec<ProxyEndpointSlice<Cow<'a, str>>>,
     pub config: ProxyConfig,
 }
 
 /// Build kube-proxy's inputs. Errors name the flag or the object field at fault.
-pub fn proxy_input(analysis: &Analysis, flags: &ProxyFlags) -> Result<ProxyInput, ProxyError> {
+pub fn proxy_input<'a>(analysis: &'a Analysis, flags: &ProxyFlags) -> Result<ProxyInput<'a>, ProxyError> {
     let config = proxy_config(analysis, flags)?;
     // Services as the API server would have them after allocation: a missing ClusterIP or
     // NodePort gets the engine's (simulated) one.
-    let services = analysis
-        .services
-        .iter()
-        .filter_map(|m| {
-            let mut ps = proxy_service(&analysis.objects[m.object])?;
-            if ps.cluster_ip.is_empty() {
-                if let Some(ip) = &m.cluster_ip {
-                    ps.cluster_ip = ip.clone();
-                }
+    let mut services = Vec::with_capacity(analysis.services.len());
+    services.extend(analysis.services.iter().filter_map(|m| {
+        let mut ps = proxy_service(&analysis.objects[m.object])?;
+        if ps.cluster_ip.is_empty() {
+            if let Some(ip) = &m.cluster_ip {
+                ps.cluster_ip = Cow::Borrowed(ip);
             }
-            for (p, pm) in ps.ports.iter_mut().zip(&m.ports) {
-                if p.node_port == 0 {
-                    p.node_port = pm.node_port.map_or(0, clamp_i32);
-                }
+        }
+        for (p, pm) in ps.ports.iter_mut().zip(&m.ports) {
+            if p.node_port == 0 {
+                p.node_port = pm.node_port.map_or(0, clamp_i32);
             }
-            Some(ps)
-        })
-        .collect();
-    let mut slices: Vec<ProxyEndpointSlice> = analysis.objects.iter().filter_map(proxy_slice).collect();
-    slices.extend(synthesised_slices(analysis));
+        }
+        Some(ps)
+    }));
+    let mut slices = Vec::new();
+    slices.extend(analysis.objects.iter().filter_map(proxy_slice));
+    synthesised_slices(analysis, &mut slices);
     Ok(ProxyInput { services, slices, config })
 }
 
-fn proxy_service(o: &Object) -> Option<ProxyService> {
+fn borrowed(s: &str) -> Cow<'_, str> {
+    Cow::Borrowed(s)
+}
+
+fn labels(labels: &crate::objects::Labels) -> BTreeMap<Cow<'_, str>, Cow<'_, str>> {
+    // Inserted one by one (a later key wins, as with `collect`, which would first gather
+    // them in a list of its own).
+    let mut map = BTreeMap::new();
+    for e in &labels.entries {
+        map.insert(borrowed(&e.key), borrowed(&e.value));
+    }
+    map
+}
+
+fn proxy_service(o: &Object) -> Option<ProxyService<Cow<'_, str>>> {
     let s = o.service()?;
     let type_ = match s.type_name() {
         "NodePort" => ServiceType::NodePort,
@@ -80,30 +96,36 @@ fn proxy_service(o: &Object) -> Option<ProxyService> {
         _ => ServiceType::ClusterIP,
     };
     Some(ProxyService {
-        namespace: o.namespace.clone(),
-        name: o.name.clone(),
+        namespace: borrowed(&o.namespace),
+        name: borrowed(&o.name),
         type_,
-        cluster_ip: s.cluster_ip.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
-        cluster_ips: s.cluster_ips.iter().map(|c| c.value.clone()).collect(),
-        ip_families: s.ip_families.clone(),
+        cluster_ip: s.cluster_ip.as_ref().map_or(Cow::Borrowed(""), |c| borrowed(&c.value)),
+        cluster_ips: s.cluster_ips.iter().map(|c| borrowed(&c.value)).collect(),
+        ip_families: s.ip_families.iter().map(|f| borrowed(f)).collect(),
         ports: s
             .ports
             .iter()
             .map(|p| ProxyServicePort {
-                name: p.name().to_string(),
-                protocol: p.protocol().to_string(),
+                name: borrowed(p.name()),
+                protocol: borrowed(p.protocol()),
                 port: clamp_i32(p.port()),
                 node_port: p.node_port.as_ref().map_or(0, |n| clamp_i32(n.value)),
                 span: Some(p.span),
             })
             .collect(),
-        external_ips: s.external_ips.iter().map(|e| e.value.clone()).collect(),
+        external_ips: s.external_ips.iter().map(|e| borrowed(&e.value)).collect(),
         lb_ingress: s
             .lb_ingress
             .iter()
-            .filter_map(|i| Some(ProxyLbIngress { ip: i.ip.clone()?, ip_mode: i.ip_mode.clone(), span: Some(i.span) }))
+            .filter_map(|i| {
+                Some(ProxyLbIngress {
+                    ip: borrowed(i.ip.as_ref()?),
+                    ip_mode: i.ip_mode.as_deref().map(borrowed),
+                    span: Some(i.span),
+                })
+            })
             .collect(),
-        lb_source_ranges: s.lb_source_ranges.iter().map(|r| r.value.clone()).collect(),
+        lb_source_ranges: s.lb_source_ranges.iter().map(|r| borrowed(&r.value)).collect(),
         // The API server defaults timeoutSeconds to 10800 for ClientIP affinity.
         session_affinity_client_ip: s
             .client_ip_affinity()
@@ -111,7 +133,7 @@ fn proxy_service(o: &Object) -> Option<ProxyService> {
         external_traffic_policy_local: s.etp_local(),
         internal_traffic_policy_local: s.itp_local(),
         health_check_node_port: s.health_check_node_port.as_ref().map_or(0, |h| clamp_i32(h.value)),
-        labels: o.labels.entries.iter().map(|e| (e.key.clone(), e.value.clone())).collect(),
+        labels: labels(&o.labels),
         span: Some(o.span),
     })
 }
@@ -120,33 +142,33 @@ fn clamp_i32(v: i64) -> i32 {
     v.clamp(i32::MIN as i64, i32::MAX as i64) as i32
 }
 
-fn proxy_slice(o: &Object) -> Option<ProxyEndpointSlice> {
-    let port = |p: &crate::objects::SlicePort| ProxyEndpointPort {
-        name: p.name.clone(),
+fn proxy_slice<'a>(o: &'a Object) -> Option<ProxyEndpointSlice<Cow<'a, str>>> {
+    let port = |p: &'a crate::objects::SlicePort| ProxyEndpointPort {
+        name: p.name.as_deref().map(borrowed),
         port: p.port.map(clamp_i32),
-        protocol: p.protocol.clone(),
+        protocol: p.protocol.as_deref().map(borrowed),
         span: Some(p.span),
     };
-    let labels: BTreeMap<String, String> = o.labels.entries.iter().map(|e| (e.key.clone(), e.value.clone())).collect();
+    let strings = |list: &'a [String]| list.iter().map(|x| borrowed(x)).collect();
     match &o.body {
         Body::EndpointSlice(s) => Some(ProxyEndpointSlice {
-            namespace: o.namespace.clone(),
-            name: o.name.clone(),
-            address_type: s.address_type.clone(),
-            service_name: o.labels.get(svcflow_proxy::LABEL_SERVICE_NAME).map(str::to_string),
-            labels,
+            namespace: borrowed(&o.namespace),
+            name: borrowed(&o.name),
+            address_type: borrowed(&s.address_type),
+            service_name: o.labels.get(svcflow_proxy::LABEL_SERVICE_NAME).map(borrowed),
+            labels: labels(&o.labels),
             ports: s.ports.iter().map(port).collect(),
             endpoints: s
                 .endpoints
                 .iter()
                 .map(|e| ProxyEndpoint {
-                    addresses: e.addresses.clone(),
+                    addresses: strings(&e.addresses),
                     ready: e.ready,
                     serving: e.serving,
                     terminating: e.terminating,
-                    node_name: e.node_name.clone(),
-                    zone_hints: e.zone_hints.clone(),
-                    node_hints: e.node_hints.clone(),
+                    node_name: e.node_name.as_deref().map(borrowed),
+                    zone_hints: strings(&e.zone_hints),
+                    node_hints: strings(&e.node_hints),
                     span: Some(e.span),
                 })
                 .collect(),
@@ -162,11 +184,11 @@ fn proxy_slice(o: &Object) -> Option<ProxyEndpointSlice> {
                 for (list, ready) in [(&subset.ready, true), (&subset.not_ready, false)] {
                     for (ip, span, node) in list {
                         endpoints.push(ProxyEndpoint {
-                            addresses: vec![ip.clone()],
+                            addresses: vec![borrowed(ip)],
                             ready: Some(ready),
                             serving: Some(ready),
                             terminating: Some(false),
-                            node_name: node.clone(),
+                            node_name: node.as_deref().map(borrowed),
                             zone_hints: Vec::new(),
                             node_hints: Vec::new(),
                             span: Some(*span),
@@ -176,10 +198,10 @@ fn proxy_slice(o: &Object) -> Option<ProxyEndpointSlice> {
             }
             let family = address_type(&endpoints);
             Some(ProxyEndpointSlice {
-                namespace: o.namespace.clone(),
-                name: format!("{}-mirrored", o.name),
-                address_type: family.into(),
-                service_name: Some(o.name.clone()),
+                namespace: borrowed(&o.namespace),
+                name: Cow::Owned(format!("{}-mirrored", o.name)),
+                address_type: Cow::Borrowed(family),
+                service_name: Some(borrowed(&o.name)),
                 labels: BTreeMap::new(),
                 ports,
                 endpoints,
@@ -192,34 +214,51 @@ fn proxy_slice(o: &Object) -> Option<ProxyEndpointSlice> {
 
 /// The slices the EndpointSlice controller would write for Services with a selector and no
 /// slice in the input: pods that resolve the ports to the same numbers share a slice.
-fn synthesised_slices(analysis: &Analysis) -> Vec<ProxyEndpointSlice> {
-    let mut out = Vec::new();
-    for s in analysis.services.iter().filter(|s| s.endpoint_source == EndpointSource::Selector) {
-        // pod → [(port name, protocol, number)]
-        let mut per_pod: BTreeMap<usize, Vec<(String, String, i64)>> = BTreeMap::new();
+fn synthesised_slices<'a>(analysis: &'a Analysis, out: &mut Vec<ProxyEndpointSlice<Cow<'a, str>>>) {
+    // Buffers shared by all Services: one Service's entries at a time.
+    // (pod, its endpoint, (port name, protocol, number)), in port then endpoint order.
+    let mut entries: Vec<(usize, &EndpointModel, (&str, &str, i64))> = Vec::new();
+    // Per pod: the range of its entries in `entries`.
+    let mut pod_runs: Vec<Range<usize>> = Vec::new();
+    let selector_services = || analysis.services.iter().filter(|s| s.endpoint_source == EndpointSource::Selector);
+    // Usually one slice per Service.
+    out.reserve(selector_services().count());
+    for s in selector_services() {
+        entries.clear();
         for p in &s.ports {
             for e in &p.endpoints {
                 if let Some(pi) = e.pod {
-                    per_pod.entry(pi).or_default().push((p.name.clone(), p.protocol.clone(), e.port));
+                    entries.push((pi, e, (&p.name, &p.protocol, e.port)));
                 }
             }
         }
-        let mut groups: BTreeMap<Vec<(String, String, i64)>, Vec<usize>> = BTreeMap::new();
-        for (pi, ports) in per_pod {
-            groups.entry(ports).or_default().push(pi);
+        // Stable: each pod's entries stay in port order, so its first entry is its first
+        // endpoint in port order (the one whose conditions the slice takes).
+        entries.sort_by_key(|&(pi, ..)| pi);
+        pod_runs.clear();
+        let mut start = 0;
+        while start < entries.len() {
+            let pi = entries[start].0;
+            let end = start + entries[start..].iter().take_while(|e| e.0 == pi).count();
+            pod_runs.push(start..end);
+            start = end;
         }
-        for (n, (ports, pods)) in groups.into_iter().enumerate() {
-            let endpoints = pods
+        // Pods with the same ports share a slice; slices are numbered in the order of their
+        // port lists, and list their pods by index (stable sort of runs in pod order).
+        let ports_of = |run: &Range<usize>| entries[run.clone()].iter().map(|e| e.2);
+        pod_runs.sort_by(|a, b| ports_of(a).cmp(ports_of(b)));
+        for (n, group) in pod_runs.chunk_by(|a, b| ports_of(a).eq(ports_of(b))).enumerate() {
+            let endpoints = group
                 .iter()
-                .filter_map(|&pi| {
+                .filter_map(|run| {
+                    let (pi, e, _) = entries[run.start];
                     let pod = analysis.pods.get(pi)?;
-                    let e = s.ports.iter().flat_map(|p| &p.endpoints).find(|e| e.pod == Some(pi))?;
                     Some(ProxyEndpoint {
-                        addresses: vec![pod.ip.clone()],
+                        addresses: vec![borrowed(&pod.ip)],
                         ready: Some(e.ready),
                         serving: Some(e.serving),
                         terminating: Some(e.terminating),
-                        node_name: Some(pod.node.clone()),
+                        node_name: Some(borrowed(&pod.node)),
                         zone_hints: Vec::new(),
                         node_hints: Vec::new(),
                         span: Some(pod.span),
@@ -228,17 +267,16 @@ fn synthesised_slices(analysis: &Analysis) -> Vec<ProxyEndpointSlice> {
                 .collect::<Vec<_>>();
             let family = address_type(&endpoints);
             out.push(ProxyEndpointSlice {
-                namespace: s.namespace.clone(),
-                name: format!("{}-{}", s.name, slice_suffix(&s.name, n)),
-                address_type: family.into(),
-                service_name: Some(s.name.clone()),
-                labels: BTreeMap::from([(svcflow_proxy::LABEL_SERVICE_NAME.to_string(), s.name.clone())]),
-                ports: ports
-                    .into_iter()
+                namespace: borrowed(&s.namespace),
+                name: Cow::Owned(slice_name(&s.name, n)),
+                address_type: Cow::Borrowed(family),
+                service_name: Some(borrowed(&s.name)),
+                labels: BTreeMap::from([(Cow::Borrowed(svcflow_proxy::LABEL_SERVICE_NAME), borrowed(&s.name))]),
+                ports: ports_of(&group[0])
                     .map(|(name, protocol, port)| ProxyEndpointPort {
-                        name: Some(name),
+                        name: Some(borrowed(name)),
                         port: Some(clamp_i32(port)),
-                        protocol: Some(protocol),
+                        protocol: Some(borrowed(protocol)),
                         span: None,
                     })
                     .collect(),
@@ -247,23 +285,28 @@ fn synthesised_slices(analysis: &Analysis) -> Vec<ProxyEndpointSlice> {
             });
         }
     }
-    out
 }
 
-fn slice_suffix(name: &str, n: usize) -> String {
+/// `<service>-<5 characters>`: the suffix is a hash of `<service>/<n>`, whose text becomes the
+/// name (one allocation).
+fn slice_name(service: &str, n: usize) -> String {
     let alphabet = crate::model::NAME_ALPHABET;
-    let mut x = crate::model::fnv(&format!("{name}/{n}"));
-    (0..5)
-        .map(|_| {
-            let c = alphabet[(x % alphabet.len() as u64) as usize] as char;
-            x /= alphabet.len() as u64;
-            c
-        })
-        .collect()
+    let mut name = String::with_capacity(service.len() + 24);
+    name.push_str(service);
+    name.push('/');
+    write!(name, "{n}").ok();
+    let mut x = crate::model::fnv(&name);
+    name.truncate(service.len());
+    name.push('-');
+    for _ in 0..5 {
+        name.push(alphabet[(x % alphabet.len() as u64) as usize] as char);
+        x /= alphabet.len() as u64;
+    }
+    name
 }
 
 /// `addressType` of a slice built from these endpoints (every one has one address).
-fn address_type(endpoints: &[ProxyEndpoint]) -> &'static str {
+fn address_type(endpoints: &[ProxyEndpoint<Cow<str>>]) -> &'static str {
     if endpoints.iter().any(|e| e.addresses[0].contains(':')) {
         "IPv6"
     } else {

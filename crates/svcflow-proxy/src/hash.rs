@@ -8,6 +8,9 @@
 //! nftables (`pkg/proxy/nftables/proxier.go`, `hashAndTruncate`): the first 8 Base32
 //! characters of the SHA-256 of the readable name, a dash, then the readable name.
 
+use std::fmt;
+use std::ops::Deref;
+
 use sha2::{Digest, Sha256};
 
 const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -36,15 +39,17 @@ pub fn sha256_base32(s: &str) -> String {
     base32_encode(&Sha256::digest(s.as_bytes()))
 }
 
-/// Append the Base32 encoding of whole 5-byte groups of `bytes` (8 characters each, so
-/// no padding is involved): 10 bytes give the 16-character hashes, 5 bytes the 8.
-fn push_base32_groups(out: &mut String, bytes: &[u8]) {
-    for group in bytes.chunks_exact(5) {
+/// The Base32 encoding of whole 5-byte groups of `bytes` (8 characters each, so no padding
+/// is involved): 10 bytes give the 16-character hashes, 5 bytes the 8.
+fn base32_groups(bytes: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    bytes.chunks_exact(5).flat_map(|group| {
         let v = group.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
-        for i in 0..8 {
-            out.push(ALPHABET[((v >> (35 - 5 * i)) & 31) as usize] as char);
-        }
-    }
+        (0..8).map(move |i| ALPHABET[((v >> (35 - 5 * i)) & 31) as usize])
+    })
+}
+
+fn push_base32_groups(out: &mut String, bytes: &[u8]) {
+    out.extend(base32_groups(bytes).map(char::from));
 }
 
 /// `prefix` + the first 16 characters of Base32(SHA-256 of everything fed to `hasher`).
@@ -92,6 +97,15 @@ impl ChainNamer {
         prefixed_h16("", self.prefix.clone())
     }
 
+    /// [`ChainNamer::port_proto_hash`] as bytes (ASCII), for [`ChainName`]s.
+    pub fn port_proto_hash_ascii(&self) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        for (o, c) in out.iter_mut().zip(base32_groups(&self.prefix.clone().finalize()[..10])) {
+            *o = c;
+        }
+        out
+    }
+
     /// A service-level chain: `kind_prefix` (`KUBE-SVC-`, `KUBE-SVL-`, …) + the hash.
     pub fn chain(&self, kind_prefix: &str) -> String {
         prefixed_h16(kind_prefix, self.prefix.clone())
@@ -100,6 +114,44 @@ impl ChainNamer {
     /// `KUBE-SEP-…` for an endpoint identity string (`ip:port`, IPv6 bracketed).
     pub fn endpoint_chain(&self, endpoint: &str) -> String {
         prefixed_h16("KUBE-SEP-", self.prefix.clone().chain_update(endpoint))
+    }
+}
+
+/// A service-level iptables chain name (`KUBE-SVC-`, `KUBE-SVL-`, `KUBE-EXT-` or `KUBE-FW-`
+/// and the port's 16-character hash), stored inline: every service port names four chains
+/// and most write one or two, so heap strings would mostly be thrown away.
+#[derive(Clone, Copy)]
+pub(crate) struct ChainName {
+    text: [u8; 25],
+    len: u8,
+}
+
+impl ChainName {
+    /// `kind_prefix` (at most 9 bytes) + the hash of [`ChainNamer::port_proto_hash_ascii`].
+    pub fn new(kind_prefix: &'static str, hash: &[u8; 16]) -> ChainName {
+        let mut text = [0u8; 25];
+        let len = kind_prefix.len() + hash.len();
+        text[..kind_prefix.len()].copy_from_slice(kind_prefix.as_bytes());
+        text[kind_prefix.len()..len].copy_from_slice(hash);
+        ChainName { text, len: len as u8 }
+    }
+
+    pub fn as_str(&self) -> &str {
+        // ASCII by construction (a fixed prefix and Base32 characters), so never "".
+        std::str::from_utf8(&self.text[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl Deref for ChainName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for ChainName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -168,6 +220,17 @@ mod tests {
         assert_eq!(service_chain_name("kube-system/kube-dns:dns-tcp", "tcp"), "KUBE-SVC-ERIFXISQEP7F7OF4");
         assert_eq!(endpoint_chain_name("ns1/svc1:p80", "tcp", "10.0.0.0:80"), "KUBE-SEP-DKGQUZGBKLTPAR56");
         assert_eq!(port_proto_hash("ns1/svc1:p80", "tcp"), "XPGD46QRK7WJZT7O");
+    }
+
+    #[test]
+    fn inline_chain_names() {
+        let namer = ChainNamer::new("ns1/svc1:p80", "tcp");
+        let hash = namer.port_proto_hash_ascii();
+        assert_eq!(&hash, b"XPGD46QRK7WJZT7O");
+        assert_eq!(ChainName::new("KUBE-SVC-", &hash).as_str(), "KUBE-SVC-XPGD46QRK7WJZT7O");
+        for kind in ["KUBE-SVL-", "KUBE-EXT-", "KUBE-FW-"] {
+            assert_eq!(ChainName::new(kind, &hash).to_string(), namer.chain(kind));
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use svcflow_source::Span;
 
-use crate::hash::ChainNamer;
+use crate::hash::{ChainName, ChainNamer};
 use crate::model::*;
 use crate::netutil::{push_decimal, IpFamily};
 use crate::normalize::normalize_iptables;
@@ -324,9 +324,9 @@ fn spans(list: &[Option<Span>]) -> Vec<Span> {
 ///
 /// Services are visited sorted by (namespace, name, port name, protocol); within one
 /// service port the rules follow kube-proxy's order exactly.
-pub fn generate_iptables(
-    services: &[ProxyService],
-    slices: &[ProxyEndpointSlice],
+pub fn generate_iptables<S: Text>(
+    services: &[ProxyService<S>],
+    slices: &[ProxyEndpointSlice<S>],
     config: &ProxyConfig,
 ) -> Result<IptablesOutput, ProxyError> {
     let (ctx, prepared) = prepare_all(services, slices, config, Backend::Iptables)?;
@@ -361,9 +361,9 @@ impl IptablesOutput {
 }
 
 /// [`generate_iptables`] without the rules: the same errors, the same summaries.
-pub fn summarize_iptables(
-    services: &[ProxyService],
-    slices: &[ProxyEndpointSlice],
+pub fn summarize_iptables<S: Text>(
+    services: &[ProxyService<S>],
+    slices: &[ProxyEndpointSlice<S>],
     config: &ProxyConfig,
 ) -> Result<ProxySummary, ProxyError> {
     let (ctx, prepared) = prepare_all(services, slices, config, Backend::Iptables)?;
@@ -555,10 +555,10 @@ fn is_service_chain_name(c: &str) -> bool {
 /// One service port's chain names, which of its chains exist and where its traffic goes:
 /// computed once and shared by the rule writer and the flow summary, so the two agree.
 struct PortPlan {
-    svc_chain: String,
-    svl_chain: String,
-    ext_chain: String,
-    fw_chain: String,
+    svc_chain: ChainName,
+    svl_chain: ChainName,
+    ext_chain: ChainName,
+    fw_chain: ChainName,
     /// Per endpoint (in `SvcPort::endpoints` order): its `KUBE-SEP-…` name.
     sep: Vec<String>,
     cip: String,
@@ -579,7 +579,7 @@ impl PortPlan {
     fn new(sp: &SvcPort, cat: &Categorized) -> PortPlan {
         let s = sp.svc_port_name.as_str();
         let namer = ChainNamer::new(s, sp.proto);
-        let hash = namer.port_proto_hash();
+        let hash = namer.port_proto_hash_ascii();
         let has_endpoints = cat.has_any;
         let has_internal = has_endpoints && !(sp.internal_policy_local && cat.local.is_empty());
         let has_external = has_endpoints && !(sp.external_policy_local && cat.local.is_empty());
@@ -601,10 +601,10 @@ impl PortPlan {
             }
         }
         PortPlan {
-            svc_chain: ["KUBE-SVC-", &hash].concat(),
-            svl_chain: ["KUBE-SVL-", &hash].concat(),
-            ext_chain: ["KUBE-EXT-", &hash].concat(),
-            fw_chain: ["KUBE-FW-", &hash].concat(),
+            svc_chain: ChainName::new("KUBE-SVC-", &hash),
+            svl_chain: ChainName::new("KUBE-SVL-", &hash),
+            ext_chain: ChainName::new("KUBE-EXT-", &hash),
+            fw_chain: ChainName::new("KUBE-FW-", &hash),
             sep: sp.endpoints.iter().map(|e| namer.endpoint_chain(&e.id)).collect(),
             cip: sp.cluster_ip.to_text(),
             has_endpoints,
@@ -622,7 +622,7 @@ impl PortPlan {
     }
 
     /// Where cluster-IP traffic is sent when it has somewhere to go.
-    fn internal_chain(&self, sp: &SvcPort) -> &String {
+    fn internal_chain(&self, sp: &SvcPort) -> &ChainName {
         if sp.internal_policy_local {
             &self.svl_chain
         } else {
@@ -936,7 +936,7 @@ fn write_service_port(
     }
     // 12. SEP chains.
     let sep_comment = if large { String::new() } else { format!("-m comment --comment {s} ") };
-    for &i in &cat.reachable {
+    for &i in cat.reachable() {
         let e = &sp.endpoints[i];
         let chain = &sep[i];
         out.chain(Table::Nat, chain, ChainKind::Sep, svc);
@@ -958,30 +958,15 @@ fn write_service_port(
 
 /// The flow view's summary of one service port (consumes the port: its strings move in).
 fn summarize_port(sp: SvcPort, cat: &Categorized, plan: PortPlan, probs: &mut Probabilities) -> ServicePortSummary {
-    // Each endpoint's role comes from one lookup table (not list searches, quadratic for big
-    // services), and the endpoints' strings are moved in.
-    let internal_target = if plan.has_internal { plan.internal_chain(&sp).clone() } else { plan.int_target };
-    let PortPlan { svc_chain, svl_chain, ext_chain, fw_chain, sep, cip, .. } = plan;
-    let (has_endpoints, has_internal, has_external) = (plan.has_endpoints, plan.has_internal, plan.has_external);
-    let (uses_cluster_chain, uses_local_chain) = (plan.uses_cluster_chain, plan.uses_local_chain);
-    let (uses_ext, uses_fw) = (plan.uses_ext, plan.uses_fw);
+    let internal_target = if plan.has_internal { plan.internal_chain(&sp).to_string() } else { plan.int_target };
     let externally_accessible = sp.externally_accessible();
-    let mut roles = vec![EndpointRole::default(); sp.endpoints.len()];
-    for &i in &cat.reachable {
-        roles[i].has_sep_chain = true;
-    }
-    if uses_cluster_chain {
-        mark_chain(&mut roles, &cat.cluster, |r| &mut r.cluster, probs);
-    }
-    if uses_local_chain {
-        mark_chain(&mut roles, &cat.local, |r| &mut r.local, probs);
-    }
-    let endpoints = sp
+    // The endpoints' strings are moved in; their roles are then set by index (not by list
+    // searches, quadratic for big services).
+    let mut endpoints: Vec<EndpointSummary> = sp
         .endpoints
         .into_iter()
-        .zip(sep)
-        .zip(roles)
-        .map(|((e, sep_chain), role)| EndpointSummary {
+        .zip(plan.sep)
+        .map(|(e, sep_chain)| EndpointSummary {
             endpoint: e.id,
             ip: e.ip,
             port: e.port,
@@ -991,19 +976,34 @@ fn summarize_port(sp: SvcPort, cat: &Categorized, plan: PortPlan, probs: &mut Pr
             serving: e.serving,
             terminating: e.terminating,
             sep_chain,
-            has_sep_chain: role.has_sep_chain,
-            in_cluster_chain: role.cluster.selected,
-            cluster_probability: role.cluster.probability,
-            in_local_chain: role.local.selected,
-            local_probability: role.local.probability,
+            has_sep_chain: false,
+            in_cluster_chain: false,
+            cluster_probability: None,
+            in_local_chain: false,
+            local_probability: None,
             slice: String::from(&*e.slice),
             span: e.span,
         })
         .collect();
+    for &i in cat.reachable() {
+        endpoints[i].has_sep_chain = true;
+    }
+    if plan.uses_cluster_chain {
+        mark_chain(&mut endpoints, &cat.cluster, probs, |e, probability| {
+            e.in_cluster_chain = true;
+            e.cluster_probability = probability;
+        });
+    }
+    if plan.uses_local_chain {
+        mark_chain(&mut endpoints, &cat.local, probs, |e, probability| {
+            e.in_local_chain = true;
+            e.local_probability = probability;
+        });
+    }
     let external_target = if !externally_accessible {
         None
-    } else if has_external {
-        Some(ext_chain.clone())
+    } else if plan.has_external {
+        Some(plan.ext_chain.to_string())
     } else {
         Some(plan.ext_target)
     };
@@ -1013,7 +1013,7 @@ fn summarize_port(sp: SvcPort, cat: &Categorized, plan: PortPlan, probs: &mut Pr
         name: sp.name,
         port_name: sp.port_name,
         protocol: sp.protocol.to_string(),
-        cluster_ip: cip,
+        cluster_ip: plan.cip,
         port: sp.port,
         node_port: sp.node_port,
         health_check_node_port: sp.health_check_node_port,
@@ -1024,16 +1024,16 @@ fn summarize_port(sp: SvcPort, cat: &Categorized, plan: PortPlan, probs: &mut Pr
         external_policy_local: sp.external_policy_local,
         internal_policy_local: sp.internal_policy_local,
         externally_accessible,
-        has_endpoints,
-        has_internal_endpoints: has_internal,
-        has_external_endpoints: has_external,
+        has_endpoints: plan.has_endpoints,
+        has_internal_endpoints: plan.has_internal,
+        has_external_endpoints: plan.has_external,
         topology_mode: cat.topology_mode.map(str::to_string),
         internal_target,
         external_target,
-        svc_chain: uses_cluster_chain.then(|| svc_chain.clone()),
-        svl_chain: uses_local_chain.then(|| svl_chain.clone()),
-        ext_chain: uses_ext.then(|| ext_chain.clone()),
-        fw_chain: uses_fw.then(|| fw_chain.clone()),
+        svc_chain: plan.uses_cluster_chain.then(|| plan.svc_chain.to_string()),
+        svl_chain: plan.uses_local_chain.then(|| plan.svl_chain.to_string()),
+        ext_chain: plan.uses_ext.then(|| plan.ext_chain.to_string()),
+        fw_chain: plan.uses_fw.then(|| plan.fw_chain.to_string()),
         endpoints,
         span: sp.span,
     }
@@ -1049,33 +1049,18 @@ fn proto_match(proto: &str) -> Cow<'static, str> {
     }
 }
 
-/// An endpoint's place in the chains of its service port.
-#[derive(Clone, Default)]
-struct EndpointRole {
-    has_sep_chain: bool,
-    cluster: ChainSlot,
-    local: ChainSlot,
-}
-
-/// An endpoint's rule in a SVC or SVL chain.
-#[derive(Clone, Default)]
-struct ChainSlot {
-    selected: bool,
-    /// `--probability` of its rule; `None` for the final, unconditional one.
-    probability: Option<String>,
-}
-
-/// Record the rules of a written SVC/SVL chain (`list`: its endpoints in rule order).
+/// Record the rules of a written SVC/SVL chain (`list`: its endpoints in rule order) with
+/// `mark(endpoint, --probability of its rule)`; the final, unconditional rule has none.
 fn mark_chain(
-    roles: &mut [EndpointRole],
+    endpoints: &mut [EndpointSummary],
     list: &[usize],
-    slot: fn(&mut EndpointRole) -> &mut ChainSlot,
     probs: &mut Probabilities,
+    mark: fn(&mut EndpointSummary, Option<String>),
 ) {
     let n = list.len();
     for (k, &i) in list.iter().enumerate() {
         let probability = (k + 1 < n).then(|| probs.get(n - k).to_string());
-        *slot(&mut roles[i]) = ChainSlot { selected: true, probability };
+        mark(&mut endpoints[i], probability);
     }
 }
 

@@ -47,9 +47,9 @@ fn reals(sp: &SvcPort, cat: &Categorized, local: bool) -> Vec<(Ip, i32, String)>
 }
 
 /// Generate the `ipvsadm -Ln` table for `config.ip_family`.
-pub fn generate_ipvs(
-    services: &[ProxyService],
-    slices: &[ProxyEndpointSlice],
+pub fn generate_ipvs<S: Text>(
+    services: &[ProxyService<S>],
+    slices: &[ProxyEndpointSlice<S>],
     config: &ProxyConfig,
 ) -> Result<String, ProxyError> {
     let (ctx, prepared) = prepare_all(services, slices, config, Backend::Ipvs)?;

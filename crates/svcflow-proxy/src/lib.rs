@@ -39,7 +39,7 @@ pub use iptables::{
 pub use ipvs::generate_ipvs;
 pub use model::{
     DetectLocalMode, IpFamily, ProxyConfig, ProxyEndpoint, ProxyEndpointPort, ProxyEndpointSlice, ProxyError,
-    ProxyLbIngress, ProxyService, ProxyServicePort, ServiceType, LABEL_HEADLESS, LABEL_SERVICE_NAME,
+    ProxyLbIngress, ProxyService, ProxyServicePort, ServiceType, Text, LABEL_HEADLESS, LABEL_SERVICE_NAME,
     LABEL_SERVICE_PROXY_NAME, LABEL_TOPOLOGY_ZONE,
 };
 pub use nftables::generate_nftables;
@@ -47,9 +47,9 @@ pub use normalize::{normalize_iptables, try_normalize_iptables};
 
 /// Check the inputs without generating rules: `Err` for invalid values (see the crate
 /// docs), otherwise the warnings about values kube-proxy would silently drop.
-pub fn validate(
-    services: &[ProxyService],
-    slices: &[ProxyEndpointSlice],
+pub fn validate<S: Text>(
+    services: &[ProxyService<S>],
+    slices: &[ProxyEndpointSlice<S>],
     config: &ProxyConfig,
 ) -> Result<Vec<ProxyError>, ProxyError> {
     let (_, prepared) = prepare::prepare_all(services, slices, config, prepare::Backend::Iptables)?;

@@ -1,6 +1,7 @@
 //! Input model: the parts of Services, EndpointSlices and kube-proxy's configuration
 //! that the rule generators consume (spec §1–§3), plus the error type.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -20,6 +21,16 @@ pub const LABEL_HEADLESS: &str = "service.kubernetes.io/headless";
 pub const LABEL_SERVICE_NAME: &str = "kubernetes.io/service-name";
 /// Node label used for zone topology hints.
 pub const LABEL_TOPOLOGY_ZONE: &str = "topology.kubernetes.io/zone";
+
+/// The string type of the input types' text fields: `String` (the default), or text borrowed
+/// from the caller's own model (`&str`, `Cow<str>`) so that building the input copies nothing.
+pub trait Text: Borrow<str> + Ord {
+    fn as_text(&self) -> &str {
+        self.borrow()
+    }
+}
+
+impl<T: Borrow<str> + Ord> Text for T {}
 
 /// A problem found in the input: an error (generation refused) or a warning (kube-proxy
 /// silently drops the value; the rules are unchanged).
@@ -58,11 +69,11 @@ pub enum ServiceType {
 
 /// One entry of `spec.ports`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProxyServicePort {
+pub struct ProxyServicePort<S = String> {
     /// `name` (empty for an unnamed port).
-    pub name: String,
+    pub name: S,
     /// `TCP`, `UDP` or `SCTP` (empty means the API default, `TCP`).
-    pub protocol: String,
+    pub protocol: S,
     pub port: i32,
     /// 0 = none.
     pub node_port: i32,
@@ -71,32 +82,33 @@ pub struct ProxyServicePort {
 
 /// One `status.loadBalancer.ingress[]` entry.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProxyLbIngress {
-    pub ip: String,
+pub struct ProxyLbIngress<S = String> {
+    pub ip: S,
     /// `ipMode`: absent or `VIP` = kube-proxy programs it; `Proxy` = ignored.
-    pub ip_mode: Option<String>,
+    pub ip_mode: Option<S>,
     pub span: Option<Span>,
 }
 
 /// The Service fields kube-proxy reads (spec §2).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProxyService {
-    pub namespace: String,
-    pub name: String,
+#[serde(bound(deserialize = "S: Deserialize<'de> + Ord"))]
+pub struct ProxyService<S = String> {
+    pub namespace: S,
+    pub name: S,
     #[serde(rename = "type")]
     pub type_: ServiceType,
     /// `spec.clusterIP` (`""` or `"None"` = headless, skipped).
-    pub cluster_ip: String,
+    pub cluster_ip: S,
     /// `spec.clusterIPs`.
-    pub cluster_ips: Vec<String>,
+    pub cluster_ips: Vec<S>,
     /// `spec.ipFamilies` (`IPv4` / `IPv6`).
-    pub ip_families: Vec<String>,
-    pub ports: Vec<ProxyServicePort>,
+    pub ip_families: Vec<S>,
+    pub ports: Vec<ProxyServicePort<S>>,
     /// `spec.externalIPs`, raw strings.
-    pub external_ips: Vec<String>,
-    pub lb_ingress: Vec<ProxyLbIngress>,
+    pub external_ips: Vec<S>,
+    pub lb_ingress: Vec<ProxyLbIngress<S>>,
     /// `spec.loadBalancerSourceRanges`, raw strings (kube-proxy trims whitespace).
-    pub lb_source_ranges: Vec<String>,
+    pub lb_source_ranges: Vec<S>,
     /// `sessionAffinity: ClientIP` → `Some(timeoutSeconds)` (the caller applies the API
     /// default of 10800); `None` = no affinity.
     pub session_affinity_client_ip: Option<i32>,
@@ -106,52 +118,53 @@ pub struct ProxyService {
     pub internal_traffic_policy_local: bool,
     /// `spec.healthCheckNodePort` (0 = none).
     pub health_check_node_port: i32,
-    pub labels: BTreeMap<String, String>,
+    pub labels: BTreeMap<S, S>,
     pub span: Option<Span>,
 }
 
 /// One `ports[]` entry of an EndpointSlice.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProxyEndpointPort {
+pub struct ProxyEndpointPort<S = String> {
     /// `None` = field absent (kube-proxy ignores such a port); `Some("")` matches an
     /// unnamed Service port.
-    pub name: Option<String>,
+    pub name: Option<S>,
     pub port: Option<i32>,
     /// `None` = absent, treated as `TCP` (the API default).
-    pub protocol: Option<String>,
+    pub protocol: Option<S>,
     pub span: Option<Span>,
 }
 
 /// One `endpoints[]` entry of an EndpointSlice.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProxyEndpoint {
-    pub addresses: Vec<String>,
+pub struct ProxyEndpoint<S = String> {
+    pub addresses: Vec<S>,
     /// `conditions.ready` (`None` = absent = true).
     pub ready: Option<bool>,
     /// `conditions.serving` (`None` = absent = true).
     pub serving: Option<bool>,
     /// `conditions.terminating` (`None` = absent = false).
     pub terminating: Option<bool>,
-    pub node_name: Option<String>,
+    pub node_name: Option<S>,
     /// `hints.forZones[*].name`.
-    pub zone_hints: Vec<String>,
+    pub zone_hints: Vec<S>,
     /// `hints.forNodes[*].name`.
-    pub node_hints: Vec<String>,
+    pub node_hints: Vec<S>,
     pub span: Option<Span>,
 }
 
 /// The EndpointSlice fields kube-proxy reads (spec §3).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProxyEndpointSlice {
-    pub namespace: String,
-    pub name: String,
+#[serde(bound(deserialize = "S: Deserialize<'de> + Ord"))]
+pub struct ProxyEndpointSlice<S = String> {
+    pub namespace: S,
+    pub name: S,
     /// `IPv4`, `IPv6` or `FQDN`.
-    pub address_type: String,
+    pub address_type: S,
     /// The `kubernetes.io/service-name` label (also looked up in `labels` when `None`).
-    pub service_name: Option<String>,
-    pub labels: BTreeMap<String, String>,
-    pub ports: Vec<ProxyEndpointPort>,
-    pub endpoints: Vec<ProxyEndpoint>,
+    pub service_name: Option<S>,
+    pub labels: BTreeMap<S, S>,
+    pub ports: Vec<ProxyEndpointPort<S>>,
+    pub endpoints: Vec<ProxyEndpoint<S>>,
     pub span: Option<Span>,
 }
 

@@ -177,9 +177,9 @@ impl Nft {
 
 /// Generate the nftables ruleset for `config.ip_family` (spec §16) in the test-harness
 /// dump format (`add table|chain|set|map|rule|element ip kube-proxy …` lines).
-pub fn generate_nftables(
-    services: &[ProxyService],
-    slices: &[ProxyEndpointSlice],
+pub fn generate_nftables<S: Text>(
+    services: &[ProxyService<S>],
+    slices: &[ProxyEndpointSlice<S>],
     config: &ProxyConfig,
 ) -> Result<String, ProxyError> {
     let (ctx, prepared) = prepare_all(services, slices, config, Backend::Nftables)?;
@@ -344,7 +344,7 @@ fn write_service_port(nft: &mut Nft, ctx: &Ctx, sp: &SvcPort) {
     let ep_chains: Vec<String> = ep_base.iter().map(|b| format!("endpoint-{b}")).collect();
     let ep_affinity = |i: usize| format!("affinity-{}", ep_base[i]);
 
-    for &i in &cat.reachable {
+    for &i in cat.reachable() {
         nft.chain(&ep_chains[i], "");
     }
     let uses_cluster_chain = !cat.cluster.is_empty() && sp.uses_cluster_endpoints();
@@ -468,7 +468,7 @@ fn write_service_port(nft: &mut Nft, ctx: &Ctx, sp: &SvcPort) {
         nft.rule(&fw_chain, format_args!("{ipx} saddr != {{ {} }} drop", sources.join(" , ")), None);
     }
     if let Some(t) = sp.affinity {
-        for &i in &cat.reachable {
+        for &i in cat.reachable() {
             nft.set(&ep_affinity(i), &format!("type {addr} ; flags dynamic,timeout ; timeout {t}s ;"));
         }
     }
@@ -493,7 +493,7 @@ fn write_service_port(nft: &mut Nft, ctx: &Ctx, sp: &SvcPort) {
     if uses_local_chain {
         lb(nft, &local_chain, &cat.local);
     }
-    for &i in &cat.reachable {
+    for &i in cat.reachable() {
         let e = &sp.endpoints[i];
         let chain = &ep_chains[i];
         nft.rule(chain, format_args!("{ipx} saddr {} jump mark-for-masquerade", e.ip), None);

@@ -17,6 +17,7 @@
 //!   `pkg/proxy/util/localdetector.go` plus `cmd/kube-proxy/app/server_linux.go`
 //!   (`getLocalDetectors`): the node-level settings (§1, §9.4).
 
+use std::collections::hash_map::Entry;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
@@ -388,12 +389,12 @@ impl fmt::Display for ObjRef<'_> {
     }
 }
 
-fn svc_ref(s: &ProxyService) -> ObjRef<'_> {
-    ObjRef { kind: "Service", namespace: &s.namespace, name: &s.name }
+fn svc_ref<S: Text>(s: &ProxyService<S>) -> ObjRef<'_> {
+    ObjRef { kind: "Service", namespace: s.namespace.as_text(), name: s.name.as_text() }
 }
 
-fn slice_ref(s: &ProxyEndpointSlice) -> ObjRef<'_> {
-    ObjRef { kind: "EndpointSlice", namespace: &s.namespace, name: &s.name }
+fn slice_ref<S: Text>(s: &ProxyEndpointSlice<S>) -> ObjRef<'_> {
+    ObjRef { kind: "EndpointSlice", namespace: s.namespace.as_text(), name: s.name.as_text() }
 }
 
 fn protocol_of(p: &str) -> Option<(&'static str, &'static str)> {
@@ -405,7 +406,7 @@ fn protocol_of(p: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
-fn excluded_by_labels(labels: &BTreeMap<String, String>) -> Option<&'static str> {
+fn excluded_by_labels<S: Text>(labels: &BTreeMap<S, S>) -> Option<&'static str> {
     if labels.contains_key(LABEL_SERVICE_PROXY_NAME) {
         Some(LABEL_SERVICE_PROXY_NAME)
     } else if labels.contains_key(LABEL_HEADLESS) {
@@ -416,17 +417,18 @@ fn excluded_by_labels(labels: &BTreeMap<String, String>) -> Option<&'static str>
 }
 
 /// Validate one Service: API-invalid values are errors.
-fn validate_service(s: &ProxyService) -> Result<(), ProxyError> {
+fn validate_service<S: Text>(s: &ProxyService<S>) -> Result<(), ProxyError> {
     let r = svc_ref(s);
-    if !s.cluster_ip.is_empty() && s.cluster_ip != "None" && Ip::parse_sloppy(&s.cluster_ip).is_none() {
-        return Err(ProxyError::new(format!("{r}: invalid clusterIP {:?}", s.cluster_ip), s.span));
+    let cluster_ip = s.cluster_ip.as_text();
+    if !cluster_ip.is_empty() && cluster_ip != "None" && Ip::parse_sloppy(cluster_ip).is_none() {
+        return Err(ProxyError::new(format!("{r}: invalid clusterIP {cluster_ip:?}"), s.span));
     }
-    for ip in &s.cluster_ips {
+    for ip in s.cluster_ips.iter().map(Text::as_text) {
         if !ip.is_empty() && ip != "None" && Ip::parse_sloppy(ip).is_none() {
             return Err(ProxyError::new(format!("{r}: invalid clusterIPs entry {ip:?}"), s.span));
         }
     }
-    for f in &s.ip_families {
+    for f in s.ip_families.iter().map(Text::as_text) {
         if f != "IPv4" && f != "IPv6" {
             return Err(ProxyError::new(format!("{r}: invalid ipFamilies entry {f:?} (want IPv4 or IPv6)"), s.span));
         }
@@ -439,8 +441,9 @@ fn validate_service(s: &ProxyService) -> Result<(), ProxyError> {
         if !(0..=65535).contains(&p.node_port) {
             return Err(ProxyError::new(format!("{r}: nodePort {} is out of range (0-65535)", p.node_port), at));
         }
-        if protocol_of(&p.protocol).is_none() {
-            return Err(ProxyError::new(format!("{r}: invalid protocol {:?} (want TCP, UDP or SCTP)", p.protocol), at));
+        let protocol = p.protocol.as_text();
+        if protocol_of(protocol).is_none() {
+            return Err(ProxyError::new(format!("{r}: invalid protocol {protocol:?} (want TCP, UDP or SCTP)"), at));
         }
     }
     if !(0..=65535).contains(&s.health_check_node_port) {
@@ -460,11 +463,13 @@ fn validate_service(s: &ProxyService) -> Result<(), ProxyError> {
     Ok(())
 }
 
-/// Validate one EndpointSlice. Returns the parsed first address of each endpoint (`None`
-/// when it has none; empty for FQDN slices), so that it is not parsed a second time.
-fn validate_slice(s: &ProxyEndpointSlice) -> Result<Vec<Option<Ip>>, ProxyError> {
+/// Validate one EndpointSlice. Appends the parsed first address of each endpoint to
+/// `first_ips` (`None` when it has none; nothing for FQDN slices), so that it is not parsed
+/// a second time.
+fn validate_slice<S: Text>(s: &ProxyEndpointSlice<S>, first_ips: &mut Vec<Option<Ip>>) -> Result<(), ProxyError> {
     let r = slice_ref(s);
-    let fam = match s.address_type.as_str() {
+    let address_type = s.address_type.as_text();
+    let fam = match address_type {
         "IPv4" => Some(IpFamily::V4),
         "IPv6" => Some(IpFamily::V6),
         _ => None,
@@ -476,19 +481,18 @@ fn validate_slice(s: &ProxyEndpointSlice) -> Result<Vec<Option<Ip>>, ProxyError>
             }
         }
     }
-    let mut first_ips = Vec::new();
     if let Some(fam) = fam {
-        first_ips.reserve_exact(s.endpoints.len());
+        first_ips.reserve(s.endpoints.len());
         for ep in &s.endpoints {
             let mut first = None;
-            for a in &ep.addresses {
+            for a in ep.addresses.iter().map(Text::as_text) {
                 match Ip::parse_sloppy(a) {
                     None => {
                         return Err(ProxyError::new(format!("{r}: invalid endpoint address {a:?}"), ep.span.or(s.span)))
                     }
                     Some(ip) if ip.family() != fam => {
                         return Err(ProxyError::new(
-                            format!("{r}: endpoint address {a:?} does not match addressType {}", s.address_type),
+                            format!("{r}: endpoint address {a:?} does not match addressType {address_type}"),
                             ep.span.or(s.span),
                         ))
                     }
@@ -500,33 +504,44 @@ fn validate_slice(s: &ProxyEndpointSlice) -> Result<Vec<Option<Ip>>, ProxyError>
             first_ips.push(first);
         }
     }
-    Ok(first_ips)
+    Ok(())
 }
 
 /// `GetClusterIPByFamily`.
-fn cluster_ip_for_family(s: &ProxyService, family: IpFamily) -> Option<&str> {
+fn cluster_ip_for_family<S: Text>(s: &ProxyService<S>, family: IpFamily) -> Option<&str> {
+    let cluster_ip = s.cluster_ip.as_text();
     if s.ip_families.is_empty() {
-        if s.cluster_ip.is_empty() || s.cluster_ip == "None" {
+        if cluster_ip.is_empty() || cluster_ip == "None" {
             return None;
         }
-        let is_v6 = Ip::parse_sloppy(&s.cluster_ip).is_some_and(|ip| ip.family() == IpFamily::V6);
-        return if (family == IpFamily::V6) == is_v6 { Some(&s.cluster_ip) } else { None };
+        let is_v6 = Ip::parse_sloppy(cluster_ip).is_some_and(|ip| ip.family() == IpFamily::V6);
+        return if (family == IpFamily::V6) == is_v6 { Some(cluster_ip) } else { None };
     }
     for (idx, f) in s.ip_families.iter().enumerate() {
-        if f == family.api_name() && idx < s.cluster_ips.len() {
-            return Some(&s.cluster_ips[idx]);
+        if f.as_text() == family.api_name() && idx < s.cluster_ips.len() {
+            return Some(s.cluster_ips[idx].as_text());
         }
     }
     None
 }
 
-/// An EndpointSlice with the parsed first address of each of its endpoints.
-type ParsedSlice<'a> = (&'a ProxyEndpointSlice, &'a [Option<Ip>]);
+/// An EndpointSlice kube-proxy keeps, with the parsed first address of each of its
+/// endpoints.
+struct ParsedSlice<'a, S> {
+    namespace: &'a str,
+    /// The Service it belongs to.
+    service: &'a str,
+    name: &'a str,
+    /// `namespace/name`, which every endpoint taken from it records.
+    key: Rc<str>,
+    slice: &'a ProxyEndpointSlice<S>,
+    first_ips: &'a [Option<Ip>],
+}
 
 /// Build the service-port map and the endpoints map for `ctx.family`.
-pub(crate) fn prepare(
-    services: &[ProxyService],
-    slices: &[ProxyEndpointSlice],
+pub(crate) fn prepare<S: Text>(
+    services: &[ProxyService<S>],
+    slices: &[ProxyEndpointSlice<S>],
     ctx: &Ctx,
 ) -> Result<Prepared, ProxyError> {
     let family = ctx.family;
@@ -535,27 +550,46 @@ pub(crate) fn prepare(
     for s in services {
         validate_service(s)?;
     }
-    let mut first_ips = Vec::with_capacity(slices.len());
+    // The parsed addresses of all slices in one list; `first_ip_ranges[i]` is slice i's part.
+    let mut first_ips = Vec::with_capacity(slices.iter().map(|s| s.endpoints.len()).sum());
+    let mut first_ip_ranges = Vec::with_capacity(slices.len());
     for s in slices {
-        first_ips.push(validate_slice(s)?);
+        let start = first_ips.len();
+        validate_slice(s, &mut first_ips)?;
+        first_ip_ranges.push(start..first_ips.len());
     }
 
-    // The informer keeps one object per namespace/name (the last one wins).
-    let mut svc_by_name: BTreeMap<(&str, &str), &ProxyService> = BTreeMap::new();
-    for s in services {
-        if svc_by_name.insert((&s.namespace, &s.name), s).is_some() {
-            warnings.push(ProxyError::new(
-                format!("{}: defined more than once; the last definition is used", svc_ref(s)),
-                s.span,
-            ));
+    // The informer keeps one object per namespace/name (the last one wins): (namespace,
+    // name, index) sorted by name (stably: a name's definitions stay in input order), then
+    // the last of each name.
+    let mut svc_by_name: Vec<(&str, &str, usize)> =
+        services.iter().enumerate().map(|(i, s)| (s.namespace.as_text(), s.name.as_text(), i)).collect();
+    svc_by_name.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let mut redefined: Vec<usize> =
+        svc_by_name.windows(2).filter(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1)).map(|w| w[1].2).collect();
+    redefined.sort_unstable();
+    for i in redefined {
+        let s = &services[i];
+        warnings.push(ProxyError::new(
+            format!("{}: defined more than once; the last definition is used", svc_ref(s)),
+            s.span,
+        ));
+    }
+    svc_by_name.dedup_by(|later, kept| {
+        if (later.0, later.1) != (kept.0, kept.1) {
+            return false;
         }
-    }
+        *kept = *later;
+        true
+    });
 
-    // EndpointSlices grouped by (namespace, service name), keyed by slice name. The groups
-    // are only looked up, never iterated, so their map needs no order.
-    let mut slices_by_svc: HashMap<(&str, &str), BTreeMap<&str, ParsedSlice>> =
+    // The EndpointSlices kept (the last definition of each namespace/name), found by
+    // (namespace, service, name) while they are read.
+    let mut kept_slices: Vec<ParsedSlice<S>> = Vec::with_capacity(slices.len());
+    let mut slice_at: HashMap<(&str, &str, &str), usize> =
         HashMap::with_capacity_and_hasher(slices.len(), Default::default());
-    for (sl, ips) in slices.iter().zip(&first_ips) {
+    for (sl, ips) in slices.iter().zip(first_ip_ranges) {
+        let ips = &first_ips[ips];
         let r = slice_ref(sl);
         if let Some(l) = excluded_by_labels(&sl.labels) {
             warnings.push(ProxyError::new(
@@ -564,7 +598,8 @@ pub(crate) fn prepare(
             ));
             continue;
         }
-        match sl.address_type.as_str() {
+        let address_type = sl.address_type.as_text();
+        match address_type {
             "IPv4" | "IPv6" | "FQDN" => {}
             other => {
                 warnings.push(ProxyError::new(
@@ -574,14 +609,10 @@ pub(crate) fn prepare(
                 continue;
             }
         }
-        if sl.address_type != family.api_name() {
+        if address_type != family.api_name() {
             continue;
         }
-        let svc_name = sl
-            .service_name
-            .as_deref()
-            .or_else(|| sl.labels.get(LABEL_SERVICE_NAME).map(String::as_str))
-            .unwrap_or_default();
+        let svc_name = sl.service_name.as_ref().or_else(|| sl.labels.get(LABEL_SERVICE_NAME)).map_or("", Text::as_text);
         if svc_name.is_empty() {
             warnings.push(ProxyError::new(
                 format!("{r}: no {LABEL_SERVICE_NAME} label; kube-proxy ignores the slice"),
@@ -589,17 +620,34 @@ pub(crate) fn prepare(
             ));
             continue;
         }
-        if sl.namespace.is_empty() || sl.name.is_empty() {
+        let (namespace, name) = (sl.namespace.as_text(), sl.name.as_text());
+        if namespace.is_empty() || name.is_empty() {
             warnings.push(ProxyError::new(
                 format!("{r}: slice name and namespace must be set; kube-proxy ignores the slice"),
                 sl.span,
             ));
             continue;
         }
-        let by_name = slices_by_svc.entry((&sl.namespace, svc_name)).or_default();
-        if by_name.insert(&sl.name, (sl, ips)).is_some() {
-            warnings
-                .push(ProxyError::new(format!("{r}: defined more than once; the last definition is used"), sl.span));
+        let parsed = ParsedSlice {
+            namespace,
+            service: svc_name,
+            name,
+            key: [namespace, "/", name].concat().into(),
+            slice: sl,
+            first_ips: ips,
+        };
+        match slice_at.entry((namespace, svc_name, name)) {
+            Entry::Occupied(at) => {
+                kept_slices[*at.get()] = parsed;
+                warnings.push(ProxyError::new(
+                    format!("{r}: defined more than once; the last definition is used"),
+                    sl.span,
+                ));
+            }
+            Entry::Vacant(at) => {
+                at.insert(kept_slices.len());
+                kept_slices.push(parsed);
+            }
         }
         for p in &sl.ports {
             let at = p.span.or(sl.span);
@@ -609,7 +657,7 @@ pub(crate) fn prepare(
                 warnings.push(ProxyError::new(
                     format!(
                         "{r}: port {:?} has no port number; kube-proxy ignores it",
-                        p.name.as_deref().unwrap_or("")
+                        p.name.as_ref().map_or("", Text::as_text)
                     ),
                     at,
                 ));
@@ -625,9 +673,25 @@ pub(crate) fn prepare(
         }
     }
 
-    // At least one port per Service.
-    let mut ports = Vec::with_capacity(svc_by_name.len());
-    for s in svc_by_name.values() {
+    drop(slice_at);
+    // Each Service's slices, chained without a list per Service: `first_slice[(namespace,
+    // service)]`, then `next_slice[i]` until `usize::MAX`.
+    let mut first_slice: HashMap<(&str, &str), usize> =
+        HashMap::with_capacity_and_hasher(kept_slices.len(), Default::default());
+    let mut next_slice = vec![usize::MAX; kept_slices.len()];
+    for (i, p) in kept_slices.iter().enumerate().rev() {
+        if let Some(next) = first_slice.insert((p.namespace, p.service), i) {
+            next_slice[i] = next;
+        }
+    }
+
+    // At least one port per Service. Built in (namespace, name, port name, protocol) order:
+    // the Services are visited by name, each one's ports by (name, protocol).
+    let mut ports = Vec::with_capacity(svc_by_name.iter().map(|&(_, _, i)| services[i].ports.len()).sum());
+    // One Service's ports at a time: ((name, protocol), index).
+    let mut by_key: Vec<((&str, &'static str), usize)> = Vec::new();
+    for &(_, _, i) in &svc_by_name {
+        let s = &services[i];
         let r = svc_ref(s);
         if let Some(l) = excluded_by_labels(&s.labels) {
             warnings.push(ProxyError::new(
@@ -637,7 +701,9 @@ pub(crate) fn prepare(
             continue;
         }
         // ShouldSkipService: headless, then ExternalName.
-        if s.cluster_ip.is_empty() || s.cluster_ip == "None" || s.type_ == ServiceType::ExternalName {
+        let (namespace, name) = (s.namespace.as_text(), s.name.as_text());
+        let cluster_ip = s.cluster_ip.as_text();
+        if cluster_ip.is_empty() || cluster_ip == "None" || s.type_ == ServiceType::ExternalName {
             continue;
         }
         let Some(cip_str) = cluster_ip_for_family(s, family) else {
@@ -663,7 +729,7 @@ pub(crate) fn prepare(
             if s.type_ == ServiceType::LoadBalancer && external_policy_local { s.health_check_node_port } else { 0 };
 
         let mut external_ips = Vec::new();
-        for x in &s.external_ips {
+        for x in s.external_ips.iter().map(Text::as_text) {
             match Ip::parse_sloppy(x) {
                 Some(ip) if ip.family() == family => external_ips.push(ip),
                 Some(_) => {}
@@ -678,7 +744,7 @@ pub(crate) fn prepare(
             }
         }
         let mut source_ranges = Vec::new();
-        for x in &s.lb_source_ranges {
+        for x in s.lb_source_ranges.iter().map(Text::as_text) {
             let t = x.trim();
             match Cidr::parse_sloppy(t) {
                 Some(c) if c.family() == family => source_ranges.push(c),
@@ -695,53 +761,69 @@ pub(crate) fn prepare(
         }
         let mut lb_vips = Vec::new();
         for ing in &s.lb_ingress {
-            if ing.ip.is_empty() {
+            let ip = ing.ip.as_text();
+            if ip.is_empty() {
                 continue;
             }
             let at = ing.span.or(s.span);
-            if let Some(mode) = &ing.ip_mode {
+            if let Some(mode) = ing.ip_mode.as_ref().map(Text::as_text) {
                 if mode != "VIP" {
                     warnings.push(ProxyError::new(
                         format!(
-                            "{r}: load-balancer ingress {} has ipMode {mode}; kube-proxy installs no rules for it",
-                            ing.ip
+                            "{r}: load-balancer ingress {ip} has ipMode {mode}; kube-proxy installs no rules for it"
                         ),
                         at,
                     ));
                     continue;
                 }
             }
-            match Ip::parse_sloppy(&ing.ip) {
+            match Ip::parse_sloppy(ip) {
                 Some(ip) if ip.family() == family => lb_vips.push(ip),
                 Some(_) => {}
                 None => warnings.push(ProxyError::new(
-                    format!("{r}: load-balancer ingress IP {:?} is not an IP address; kube-proxy skips it", ing.ip),
+                    format!("{r}: load-balancer ingress IP {ip:?} is not an IP address; kube-proxy skips it"),
                     at,
                 )),
             }
         }
 
-        // One service port per (name, protocol); a duplicate replaces the earlier one.
-        let mut by_key: BTreeMap<(&str, &'static str), &ProxyServicePort> = BTreeMap::new();
-        for p in &s.ports {
-            let (protocol, _) = protocol_of(&p.protocol).unwrap_or(("TCP", "tcp"));
-            if by_key.insert((&p.name, protocol), p).is_some() {
-                warnings.push(ProxyError::new(
-                    format!("{r}: port {:?}/{protocol} is listed twice; the last one is used", p.name),
-                    p.span.or(s.span),
-                ));
-            }
+        // One service port per (name, protocol); a duplicate replaces the earlier one. Sorted
+        // by key (stably: duplicates stay in input order), then the last of each key.
+        by_key.clear();
+        by_key.extend(s.ports.iter().enumerate().map(|(i, p)| {
+            let (protocol, _) = protocol_of(p.protocol.as_text()).unwrap_or(("TCP", "tcp"));
+            ((p.name.as_text(), protocol), i)
+        }));
+        by_key.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut relisted: Vec<usize> = by_key.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| w[1].1).collect();
+        relisted.sort_unstable();
+        for i in relisted {
+            let p = &s.ports[i];
+            let (protocol, _) = protocol_of(p.protocol.as_text()).unwrap_or(("TCP", "tcp"));
+            warnings.push(ProxyError::new(
+                format!("{r}: port {:?}/{protocol} is listed twice; the last one is used", p.name.as_text()),
+                p.span.or(s.span),
+            ));
         }
-        for ((pname, protocol), p) in by_key {
+        by_key.dedup_by(|later, kept| {
+            if later.0 != kept.0 {
+                return false;
+            }
+            *kept = *later;
+            true
+        });
+        for &((pname, protocol), i) in &by_key {
+            let p = &s.ports[i];
             let (protocol, proto) = protocol_of(protocol).unwrap_or(("TCP", "tcp"));
+            // `ns/name[:port]`, built with its final size (`format!` would regrow it).
             let svc_port_name = if pname.is_empty() {
-                format!("{}/{}", s.namespace, s.name)
+                [namespace, "/", name].concat()
             } else {
-                format!("{}/{}:{}", s.namespace, s.name, pname)
+                [namespace, "/", name, ":", pname].concat()
             };
             ports.push(SvcPort {
-                namespace: s.namespace.clone(),
-                name: s.name.clone(),
+                namespace: namespace.to_string(),
+                name: name.to_string(),
                 port_name: pname.to_string(),
                 protocol,
                 proto,
@@ -764,30 +846,36 @@ pub(crate) fn prepare(
 
     // Endpoints per service port.
     let mut total_endpoints = 0;
+    // One service port's slices at a time, in name order (as kube-proxy visits them).
+    let mut svc_slices: Vec<&ParsedSlice<S>> = Vec::new();
     for sp in &mut ports {
-        let Some(by_name) = slices_by_svc.get(&(sp.namespace.as_str(), sp.name.as_str())) else {
-            continue;
-        };
+        svc_slices.clear();
+        let mut at = first_slice.get(&(sp.namespace.as_str(), sp.name.as_str())).copied().unwrap_or(usize::MAX);
+        while let Some(p) = kept_slices.get(at) {
+            svc_slices.push(p);
+            at = next_slice[at];
+        }
+        svc_slices.sort_unstable_by(|a, b| a.name.cmp(b.name));
         // Candidates in visiting order; duplicates resolved below.
         // Usually one matching port per slice: sized for that, so the list is not regrown.
-        let mut cands: Vec<Ep> = Vec::with_capacity(by_name.values().map(|(sl, _)| sl.endpoints.len()).sum());
-        for &(sl, ips) in by_name.values() {
-            let slice_name: Rc<str> = format!("{}/{}", sl.namespace, sl.name).into();
+        let mut cands: Vec<Ep> = Vec::with_capacity(svc_slices.iter().map(|p| p.slice.endpoints.len()).sum());
+        for &ParsedSlice { slice: sl, first_ips, key: slice_key, .. } in &svc_slices {
             for p in &sl.ports {
                 let Some(pname) = &p.name else { continue };
                 let pnum = p.port.unwrap_or(0);
                 if pnum == 0 {
                     continue;
                 }
-                let proto = p.protocol.as_deref().unwrap_or("TCP");
-                if *pname != sp.port_name || proto != sp.protocol {
+                let proto = p.protocol.as_ref().map_or("TCP", Text::as_text);
+                if pname.as_text() != sp.port_name || proto != sp.protocol {
                     continue;
                 }
-                for (e, ip) in sl.endpoints.iter().zip(ips) {
+                for (e, ip) in sl.endpoints.iter().zip(*first_ips) {
                     let Some(ip) = ip else { continue };
                     let ip = ip.to_text();
                     let id = join_host_port(&ip, pnum);
-                    let is_local = !ctx.node_name.is_empty() && e.node_name.as_deref() == Some(ctx.node_name.as_str());
+                    let node_name = e.node_name.as_ref().map(Text::as_text);
+                    let is_local = !ctx.node_name.is_empty() && node_name == Some(ctx.node_name.as_str());
                     cands.push(Ep {
                         ip,
                         port: pnum,
@@ -796,12 +884,12 @@ pub(crate) fn prepare(
                         ready: e.ready != Some(false),
                         serving: e.serving != Some(false),
                         terminating: e.terminating == Some(true),
-                        zone_hints: e.zone_hints.clone(),
-                        node_hints: e.node_hints.clone(),
-                        node_name: e.node_name.clone(),
+                        zone_hints: e.zone_hints.iter().map(|h| h.as_text().to_string()).collect(),
+                        node_hints: e.node_hints.iter().map(|h| h.as_text().to_string()).collect(),
+                        node_name: node_name.map(str::to_string),
                         span: e.span.or(sl.span),
                         port_span: p.span,
-                        slice: slice_name.clone(),
+                        slice: slice_key.clone(),
                     });
                 }
             }
@@ -824,9 +912,9 @@ pub(crate) fn prepare(
         total_endpoints += sp.endpoints.len();
     }
 
-    ports.sort_by(|a, b| {
-        (&a.namespace, &a.name, &a.port_name, a.protocol).cmp(&(&b.namespace, &b.name, &b.port_name, b.protocol))
-    });
+    debug_assert!(ports.is_sorted_by(|a, b| {
+        (&a.namespace, &a.name, &a.port_name, a.protocol) < (&b.namespace, &b.name, &b.port_name, b.protocol)
+    }));
 
     Ok(Prepared { ports, total_endpoints, warnings })
 }
@@ -836,11 +924,32 @@ pub(crate) fn prepare(
 pub(crate) struct Categorized {
     pub cluster: Vec<usize>,
     pub local: Vec<usize>,
-    /// Endpoints that get SEP chains; sorted by identity (upstream: the union is built
-    /// from a Go map, so its order is unspecified).
-    pub reachable: Vec<usize>,
+    /// Which endpoints get SEP chains: see [`Categorized::reachable`].
+    reachable: Reachable,
     pub has_any: bool,
     pub topology_mode: Option<&'static str>,
+}
+
+/// The endpoints of [`Categorized::reachable`]: usually exactly the cluster or the local
+/// ones, which are then not copied.
+#[derive(Clone, Debug, Default)]
+enum Reachable {
+    #[default]
+    Cluster,
+    Local,
+    Union(Vec<usize>),
+}
+
+impl Categorized {
+    /// Endpoints that get SEP chains; sorted by identity (upstream: the union is built from
+    /// a Go map, so its order is unspecified).
+    pub fn reachable(&self) -> &[usize] {
+        match &self.reachable {
+            Reachable::Cluster => &self.cluster,
+            Reachable::Local => &self.local,
+            Reachable::Union(all) => all,
+        }
+    }
 }
 
 fn topology_mode(sp: &SvcPort, node: &str, zone: &str) -> Option<&'static str> {
@@ -904,7 +1013,7 @@ pub(crate) fn categorize(sp: &SvcPort, ctx: &Ctx) -> Categorized {
         }
     }
     if !sp.uses_local_endpoints() {
-        c.reachable = c.cluster.clone();
+        c.reachable = Reachable::Cluster;
         return c;
     }
     let mut local_ready = false;
@@ -930,24 +1039,24 @@ pub(crate) fn categorize(sp: &SvcPort, ctx: &Ctx) -> Categorized {
         c.local = (0..eps.len()).filter(|&i| eps[i].is_local && eps[i].serving && eps[i].terminating).collect();
     }
     if !uses_cluster {
-        c.reachable = c.local.clone();
+        c.reachable = Reachable::Local;
         return c;
     }
     if c.topology_mode.is_none() && !use_serving_terminating {
-        c.reachable = c.cluster.clone();
+        c.reachable = Reachable::Cluster;
         return c;
     }
     let mut all: Vec<usize> = c.cluster.iter().chain(c.local.iter()).copied().collect();
     all.sort_unstable();
     all.dedup();
-    c.reachable = all;
+    c.reachable = Reachable::Union(all);
     c
 }
 
 /// The validation entry point shared by the generators: returns the prepared data.
-pub(crate) fn prepare_all(
-    services: &[ProxyService],
-    slices: &[ProxyEndpointSlice],
+pub(crate) fn prepare_all<S: Text>(
+    services: &[ProxyService<S>],
+    slices: &[ProxyEndpointSlice<S>],
     config: &ProxyConfig,
     backend: Backend,
 ) -> Result<(Ctx, Prepared), ProxyError> {
