@@ -20,6 +20,16 @@
 //! ranges, `ipMode: Proxy` ingress IPs, nameless slice ports, …) are reported as
 //! warnings without changing the rules. Nothing panics on any input.
 
+/// `format!`, with the string allocated once at its exact length
+/// ([`svcflow_source::format_exact`]): it shadows std's in every module of this crate. The text
+/// is the same; a large input formats millions of short names and labels, and std's `format!`
+/// reallocates most of them three or four times while writing.
+macro_rules! format {
+    ($($arg:tt)*) => {
+        svcflow_source::format_exact(format_args!($($arg)*))
+    };
+}
+
 mod hash;
 mod iptables;
 mod ipvs;
