@@ -70,11 +70,10 @@ pub struct Scalar {
     /// [`fast::Interner`]); kubectl output repeats the same keys and values thousands of times.
     pub text: Rc<str>,
     pub style: Style,
-    /// Core-schema tag suffix given explicitly (`!!str 5`), if any. Boxed: tags are rare, and a
-    /// pointer-sized slot keeps every node of the tree a quarter smaller (a large paste's tree
-    /// has millions of nodes).
-    #[allow(clippy::box_collection)]
-    pub tag: Option<Box<String>>,
+    /// Core-schema tag suffix given explicitly (`!!str 5`), if any. Not boxed, although tags are
+    /// rare: a pointer-sized slot made the tree a quarter smaller natively but the browser's
+    /// parse slower (BENCHMARKS.md, sixth run).
+    pub tag: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -51,10 +51,7 @@ pub fn parse_document_general(
                 if style != ScalarStyle::Plain {
                     tab_ok.push((start, end));
                 }
-                let tag =
-                    tag.and_then(
-                        |t| if t.is_yaml_core_schema() { Some(Box::new(t.suffix().to_string())) } else { None },
-                    );
+                let tag = tag.and_then(|t| if t.is_yaml_core_schema() { Some(t.suffix().to_string()) } else { None });
                 let node = Node {
                     span: Span::new(source, start, end),
                     value: Value::Scalar(Scalar { text: text.into(), style: map_style(style), tag }),

@@ -153,7 +153,7 @@ impl Reader<'_> {
                     let text = self.string()?;
                     let tag = match self.byte()? {
                         0 => None,
-                        1 => Some(Box::new(self.string()?)),
+                        1 => Some(self.string()?),
                         _ => return None,
                     };
                     Some(Node { span, value: Value::Scalar(Scalar { text: text.into(), style, tag }) })
