@@ -145,10 +145,14 @@ fn walk<'n>(
         match &n.value {
             Value::Map(entries) => {
                 for e in entries {
+                    // a scalar value is neither a string map nor anything to descend into
+                    if matches!(e.value.value, Value::Scalar(_)) {
+                        continue;
+                    }
                     let key = e.key.as_scalar().map_or("", |k| &*k.text);
                     if STRING_MAPS.contains(&key) || (service && in_spec && key == "selector") {
                         visit_map(Some(&e.value), key, report);
-                    } else if !NO_LABELS.contains(&key) && !matches!(e.value.value, Value::Scalar(_)) {
+                    } else if !NO_LABELS.contains(&key) {
                         todo.push((&e.value, depth + 1, depth == 0 && key == "spec"));
                     }
                 }
