@@ -51,6 +51,29 @@ pub fn format_exact(args: std::fmt::Arguments) -> String {
     })
 }
 
+/// The index of the first `\n` at or after `from`, or the length of `bytes`.
+///
+/// Eight bytes at a time (a word-at-a-time zero-byte test): every line of a pasted cluster dump
+/// goes through this twice (the line index, the YAML fast path), and wasm has no `memchr`.
+pub fn find_newline(bytes: &[u8], from: usize) -> usize {
+    const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
+    const NEWLINES: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    let Some(rest) = bytes.get(from..) else { return bytes.len() };
+    let mut chunks = rest.chunks_exact(8);
+    let mut base = from;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+        let x = word ^ NEWLINES; // a zero byte where the text has '\n'
+                                 // high bit of each byte set exactly where that byte of x is zero (no false positives)
+        let zero = !(((x & LOW7) + LOW7) | x | LOW7);
+        if zero != 0 {
+            return base + (zero.trailing_zeros() / 8) as usize;
+        }
+        base += 8;
+    }
+    chunks.remainder().iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| base + i)
+}
+
 /// Index of a source in the [`Sources`] list given to the engine.
 pub type SourceId = u32;
 
@@ -190,8 +213,16 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0u32];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| (i + 1) as u32));
+        let mut at = 0;
+        while at < bytes.len() {
+            at = find_newline(bytes, at);
+            if at < bytes.len() {
+                at += 1;
+                starts.push(at as u32);
+            }
+        }
         LineIndex { starts }
     }
 
@@ -286,6 +317,27 @@ pub fn utf16_index_of_byte(text: &str, offset: u32) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn find_newline_finds_the_first_newline_at_or_after_from() {
+        let naive = |b: &[u8], from: usize| b[from..].iter().position(|&c| c == b'\n').map_or(b.len(), |i| from + i);
+        // every position of a newline inside and across 8-byte words, bytes next to '\n' in value
+        for len in 0..40 {
+            for nl in 0..=len {
+                let mut text: Vec<u8> = (0..len).map(|i| [b'a', 0x0b, 0x09, 0x8a, 0xff, 0x00][i % 6]).collect();
+                if nl < len {
+                    text[nl] = b'\n';
+                }
+                for from in 0..=len {
+                    assert_eq!(super::find_newline(&text, from), naive(&text, from), "{text:?} from {from}");
+                }
+            }
+        }
+        assert_eq!(super::find_newline(b"ab", 5), 2);
+        let index = super::LineIndex::new("a\nbb\n\nccc");
+        assert_eq!(index.line_count(), 4);
+        assert_eq!(index.line_start(4), 6);
+    }
+
     #[test]
     fn format_exact_writes_what_format_writes_in_one_allocation() {
         let (name, port) = ("web", 8080);

@@ -256,6 +256,4 @@ pub struct Document {
 }
 
 /// The index of the first `\n` at or after `from`, or the length of `bytes`.
-pub fn memchr_newline(bytes: &[u8], from: usize) -> usize {
-    bytes[from..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |i| from + i)
-}
+pub use svcflow_source::find_newline as memchr_newline;
