@@ -13,7 +13,6 @@ use serde::Serialize;
 use std::fmt::Write;
 use std::hash::BuildHasher;
 use svcflow_proxy::ServicePortSummary;
-use svcflow_source::format_exact;
 use svcflow_source::hash::{FxBuildHasher, HashMap};
 use svcflow_source::Span;
 
@@ -219,8 +218,8 @@ fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) 
                 let (name, space) = if p.name.is_empty() { ("", "") } else { (p.name.as_str(), " ") };
                 let (port, protocol, target) = (p.port, &p.protocol, &p.target);
                 details.push(match p.node_port {
-                    Some(n) => format_exact(format_args!("{name}{space}{port}/{protocol} → {target} · nodePort {n}")),
-                    None => format_exact(format_args!("{name}{space}{port}/{protocol} → {target}")),
+                    Some(n) => format!("{name}{space}{port}/{protocol} → {target} · nodePort {n}"),
+                    None => format!("{name}{space}{port}/{protocol} → {target}"),
                 });
             }
             (svc_ref.clone(), details)
@@ -237,7 +236,7 @@ fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) 
             } else {
                 "A: the ClusterIP"
             };
-            (format_exact(fqdn), vec![detail.into()])
+            (format!("{fqdn}"), vec![detail.into()])
         });
     b.edge(dns_node, svc_node, || "resolves to".into(), Status::Ok, &[name_span]);
 
@@ -280,8 +279,7 @@ fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) 
     }
 
     for p in &s.ports {
-        let port_label =
-            || if p.name.is_empty() { format_exact(format_args!("{}/{}", p.port, p.protocol)) } else { p.name.clone() };
+        let port_label = || if p.name.is_empty() { format!("{}/{}", p.port, p.protocol) } else { p.name.clone() };
         let summary = summaries.get(&(s.namespace.as_str(), s.name.as_str(), p.name.as_str(), p.protocol.as_str()));
         let mut reject = None;
         // Headless Services have no kube-proxy chains: clients connect to pods directly.
@@ -295,8 +293,8 @@ fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) 
                         || (target.clone(), vec![[&*sum.svc_port_name, " · ", &p.protocol].concat(), chain_hint(sum)]),
                     );
                     let label = || match p.name.as_str() {
-                        "" => format_exact(format_args!("{}/{} {}", p.port, p.protocol, p.port)),
-                        name => format_exact(format_args!("{name} {}", p.port)),
+                        "" => format!("{}/{} {}", p.port, p.protocol, p.port),
+                        name => format!("{name} {}", p.port),
                     };
                     b.edge(svc_node, c, label, Status::Ok, &[p.span]);
                     Some((c, *sum))
@@ -342,8 +340,8 @@ fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) 
                 ),
             };
             let port_text = || match &e.container {
-                Some(c) => format_exact(format_args!(":{} ({c})", e.port)),
-                None => format_exact(format_args!(":{}", e.port)),
+                Some(c) => format!(":{} ({c})", e.port),
+                None => format!(":{}", e.port),
             };
             let sep = chain.and_then(|(c, sum)| {
                 let ep = sum.endpoints.iter().find(|x| x.ip == e.ip && x.port as i64 == e.port)?;
@@ -387,8 +385,8 @@ fn service(b: &mut Builder, si: usize, s: &ServiceModel, summaries: &Summaries) 
 fn chain_hint(sum: &ServicePortSummary) -> String {
     let n = sum.endpoints.iter().filter(|e| e.in_cluster_chain).count();
     match sum.session_affinity_seconds {
-        Some(t) => format_exact(format_args!("{n} endpoint(s), ClientIP affinity {t}s")),
-        None => format_exact(format_args!("{n} endpoint(s), random 1/{n} each")),
+        Some(t) => format!("{n} endpoint(s), ClientIP affinity {t}s"),
+        None => format!("{n} endpoint(s), random 1/{n} each"),
     }
 }
 
